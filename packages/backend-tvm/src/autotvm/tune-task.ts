@@ -1,0 +1,196 @@
+import { gemmFeatures, knobFeaturesOf, taskWorkloadFeatures } from './features.js';
+import type { Measurer } from './measure.js';
+import { type MeasureResult, meanCost, measureErrorName } from './measure-error.js';
+import { RECORD_VERSION, type RecordProvenance, type TuningRecord, taskKeyOf } from './record.js';
+import type { TuningTask } from './task.js';
+import type { TransferSample, Tuner, TunerTarget } from './tuner/tuner.js';
+
+export function tunerTarget(task: TuningTask): TunerTarget {
+  return { space: task.space, workloadFeatures: taskWorkloadFeatures(task) };
+}
+
+export function makeRecord(
+  task: TuningTask,
+  index: number,
+  result: MeasureResult,
+  provenance: RecordProvenance,
+  tuner?: string,
+): TuningRecord {
+  const p = task.problem;
+  return {
+    v: RECORD_VERSION,
+    workload: task.workloadKey,
+    pass: task.pass,
+    precision: task.precision,
+    template: task.template.name,
+    space: task.space.fingerprint,
+    gemm: { kind: p.kind, m: p.gemmM, n: p.gemmN, k: p.gemmK },
+    config: { index, knobs: task.space.decode(index) },
+    costsMs: result.costsMs,
+    error: result.error,
+    errorName: measureErrorName(result.error),
+    ...(result.errorMsg !== undefined ? { errorMsg: result.errorMsg } : {}),
+    allCostS: result.allCostS,
+    timestamp: result.timestamp,
+    device: provenance.device,
+    driver: provenance.driver,
+    cuda: provenance.cuda,
+    commit: provenance.commit,
+    ...(tuner ? { tuner } : {}),
+    ...(result.registers !== undefined ? { registers: result.registers } : {}),
+    ...(result.spillBytes !== undefined ? { spillBytes: result.spillBytes } : {}),
+  };
+}
+
+/** The task's own earlier measurements in a log, re-encoded into its space (first record per config wins). */
+export function recordsForTask(
+  task: TuningTask,
+  records: readonly TuningRecord[],
+): { index: number; result: MeasureResult }[] {
+  const out = new Map<number, MeasureResult>();
+  for (const r of records) {
+    if (taskKeyOf(r) !== task.id || r.template !== task.template.name) continue;
+    const index = task.space.encode(r.config.knobs);
+    if (index === undefined || out.has(index)) continue;
+    out.set(index, {
+      costsMs: r.costsMs,
+      error: r.error,
+      allCostS: r.allCostS,
+      timestamp: r.timestamp,
+    });
+  }
+  return [...out.entries()].map(([index, result]) => ({ index, result }));
+}
+
+/**
+ * Transfer samples from other workloads' records with the same template and precision: knob + workload
+ * features, score = that workload's best cost / this cost (0 for failures).
+ */
+export function transferSamples(task: TuningTask, records: readonly TuningRecord[]): TransferSample[] {
+  const groups = new Map<string, TuningRecord[]>();
+  for (const r of records) {
+    if (r.template !== task.template.name || r.precision !== task.precision || taskKeyOf(r) === task.id)
+      continue;
+    if (!task.space.knobs.every((k) => typeof r.config.knobs[k.name] === 'number')) continue;
+    const k = taskKeyOf(r);
+    const g = groups.get(k) ?? [];
+    g.push(r);
+    groups.set(k, g);
+  }
+  const out: TransferSample[] = [];
+  for (const g of groups.values()) {
+    const best = Math.min(...g.map((r) => meanCost(r)));
+    if (!Number.isFinite(best)) continue;
+    for (const r of g) {
+      const c = meanCost(r);
+      out.push({
+        features: [
+          ...knobFeaturesOf(task.space, r.config.knobs),
+          ...gemmFeatures(r.gemm.kind, r.gemm.m, r.gemm.n, r.gemm.k),
+        ],
+        score: Number.isFinite(c) ? best / c : 0,
+      });
+    }
+  }
+  return out;
+}
+
+export interface TuneTaskOptions {
+  /** Trial budget for this task, counting trials replayed from the log. */
+  nTrial: number;
+  batchSize: number;
+  /** Stop after this many trials without improvement (AutoTVM's early_stopping); undefined = never. */
+  earlyStopping?: number;
+  /** Earlier records of this and other tasks (resume and transfer). */
+  history?: readonly TuningRecord[];
+  transfer?: boolean;
+  /** Called with each batch's records before the next batch starts (append them to the log here). */
+  onRecords?: (records: TuningRecord[]) => void;
+  onProgress?: (p: TuneProgress) => void;
+}
+
+export interface TuneProgress {
+  readonly task: TuningTask;
+  readonly trials: number;
+  readonly nTrial: number;
+  readonly bestCostMs: number;
+  readonly bestIndex: number | undefined;
+  readonly errors: number;
+}
+
+export interface TuneTaskResult {
+  readonly bestIndex: number | undefined;
+  readonly bestCostMs: number;
+  readonly trials: number;
+  readonly resumed: number;
+  readonly stoppedEarly: boolean;
+  readonly exhausted: boolean;
+}
+
+/** AutoTVM's tuner.tune(): the loop of propose → measure → record → update, with resume and early stop. */
+export async function tuneTask(
+  task: TuningTask,
+  tuner: Tuner,
+  measurer: Measurer,
+  options: TuneTaskOptions,
+): Promise<TuneTaskResult> {
+  const history = options.history ?? [];
+  if (options.transfer !== false) tuner.loadTransfer(transferSamples(task, history));
+  const previous = recordsForTask(task, history);
+  if (previous.length > 0) {
+    tuner.update(
+      previous.map((p) => p.index),
+      previous.map((p) => p.result),
+    );
+  }
+  let trials = previous.length;
+  let errors = previous.filter((p) => p.result.error !== 0).length;
+  let bestAt = 0;
+  let best = tuner.bestCost;
+  let stoppedEarly = false;
+  let exhausted = false;
+  const progress = (): void =>
+    options.onProgress?.({
+      task,
+      trials,
+      nTrial: options.nTrial,
+      bestCostMs: tuner.bestCost,
+      bestIndex: tuner.bestIndex,
+      errors,
+    });
+  progress();
+  while (trials < options.nTrial) {
+    const batch = tuner.nextBatch(Math.min(options.batchSize, options.nTrial - trials));
+    if (batch.length === 0) {
+      exhausted = true;
+      break;
+    }
+    const results = await measurer.measureBatch(task, batch);
+    options.onRecords?.(
+      batch.map((index, i) => makeRecord(task, index, results[i]!, measurer.provenance, tuner.name)),
+    );
+    tuner.update(batch, results);
+    for (const r of results) {
+      trials++;
+      if (r.error !== 0) errors++;
+      const c = meanCost(r);
+      if (c < best) {
+        best = c;
+        bestAt = trials;
+      }
+    }
+    progress();
+    if (options.earlyStopping !== undefined && trials - bestAt >= options.earlyStopping) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  return {
+    bestIndex: tuner.bestIndex,
+    bestCostMs: tuner.bestCost,
+    trials,
+    resumed: previous.length,
+    stoppedEarly,
+    exhausted,
+  };
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { CONV_PASSES, ConfigError, type ConvPass, type ConvWorkload, type MathMode } from '@unet3d/core';
+import { DEFAULT_LIMITS, type DeviceLimits } from '../templates/template.js';
+import type { Measurer } from './measure.js';
+import { appendRecords, readLog, type TuningRecord, writeBestRecords } from './record.js';
+import { createTask, type TuningTask } from './task.js';
+import { type TuneProgress, type TuneTaskResult, tunerTarget, tuneTask } from './tune-task.js';
+import { GaTuner } from './tuner/ga-tuner.js';
+import { ModelTuner } from './tuner/model-tuner.js';
+import { RandomTuner } from './tuner/random-tuner.js';
+import type { Tuner } from './tuner/tuner.js';
+
+export type TunerName = 'random' | 'ga' | 'model';
+export const TUNER_NAMES: readonly TunerName[] = ['random', 'ga', 'model'];
+
+export function makeTuner(name: TunerName, task: TuningTask, seed: number): Tuner {
+  const target = tunerTarget(task);
+  if (name === 'random') return new RandomTuner(target, seed);
+  if (name === 'ga') return new GaTuner(target, seed);
+  if (name === 'model') return new ModelTuner(target, seed);
+  throw new ConfigError(`unknown tuner '${String(name)}'`, `use one of ${TUNER_NAMES.join(', ')}`);
+}
+
+/** A per-task seed derived from the run seed, so tasks are independent and reruns identical. */
+export function taskSeed(seed: number, task: TuningTask): number {
+  return createHash('sha256').update(`${seed}|${task.id}`).digest().readUInt32LE(0) & 0x7fffffff;
+}
+
+export interface TuneWorkloadsOptions {
+  workloads: readonly ConvWorkload[];
+  /** Trials per workload and pass (counting those already in the log). */
+  budget: number;
+  precision: MathMode;
+  /** JSON-lines log, appended to and resumed from. */
+  logPath: string;
+  tuner: TunerName;
+  seed: number;
+  /** Where the best records go (default: `<logPath without .jsonl>.best.jsonl`). */
+  bestPath?: string;
+  passes?: readonly ConvPass[];
+  batchSize?: number;
+  earlyStopping?: number;
+  /** Seed the cost model with records of other workloads in the log (default true). */
+  transfer?: boolean;
+  /** Measures configs; default: the GPU through @unet3d/cuda (fails cleanly without a GPU). */
+  measurer?: Measurer;
+  limits?: DeviceLimits;
+  onProgress?: (p: TuneProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface TuneWorkloadsSummary {
+  readonly logPath: string;
+  readonly bestPath: string;
+  readonly tasks: ReadonlyArray<
+    { readonly id: string; readonly knobs?: Record<string, number> } & TuneTaskResult
+  >;
+}
+
+export function defaultBestPath(logPath: string): string {
+  return `${logPath.replace(/\.jsonl$/, '')}.best.jsonl`;
+}
+
+/**
+ * Tune every (workload, pass) at one precision: AutoTVM's task loop. Each batch is appended to the log
+ * (fsynced) before the next starts, so a killed run resumes where it stopped; records of tasks tuned
+ * earlier (this run or before) seed the cost model of later ones.
+ */
+export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<TuneWorkloadsSummary> {
+  if (!Number.isInteger(options.budget) || options.budget <= 0)
+    throw new ConfigError(`budget must be a positive integer, got ${options.budget}`);
+  const measurer = options.measurer ?? (await defaultMeasurer(options.seed));
+  try {
+    const log = readLog(options.logPath);
+    for (const p of log.problems)
+      options.onWarning?.(`${options.logPath} line ${p.line}: ${p.message} (skipped)`);
+    const history: TuningRecord[] = [...log.records];
+    const limits = options.limits ?? measurer.limits ?? DEFAULT_LIMITS;
+    const tasks: TuneWorkloadsSummary['tasks'][number][] = [];
+    for (const w of options.workloads) {
+      for (const pass of options.passes ?? CONV_PASSES) {
+        const task = createTask(w, pass, options.precision, limits);
+        const tuner = makeTuner(options.tuner, task, taskSeed(options.seed, task));
+        const result = await tuneTask(task, tuner, measurer, {
+          nTrial: options.budget,
+          batchSize: options.batchSize ?? 8,
+          ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
+          history,
+          transfer: options.transfer ?? true,
+          onRecords: (records) => {
+            appendRecords(options.logPath, records);
+            history.push(...records);
+          },
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+        tasks.push({
+          id: task.id,
+          ...result,
+          ...(result.bestIndex !== undefined ? { knobs: { ...task.space.decode(result.bestIndex) } } : {}),
+        });
+      }
+    }
+    const bestPath = options.bestPath ?? defaultBestPath(options.logPath);
+    writeBestRecords(bestPath, history);
+    return { logPath: options.logPath, bestPath, tasks };
+  } finally {
+    if (!options.measurer) measurer.dispose?.();
+  }
+}
+
+async function defaultMeasurer(seed: number): Promise<Measurer> {
+  const { createCudaKernelRuntime } = await import('../gpu/cuda-adapter.js');
+  const { GpuMeasurer } = await import('./measure.js');
+  const { gitCommit } = await import('./provenance.js');
+  const rt = await createCudaKernelRuntime();
+  return new GpuMeasurer(rt.builder, rt.runner, { seed, commit: gitCommit() });
+}

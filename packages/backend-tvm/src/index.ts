@@ -1,0 +1,62 @@
+/**
+ * @unet3d/backend-tvm: AutoTVM's method rebuilt in TypeScript — conv kernel templates (CUDA C generated from
+ * TypeScript), task, space, tuners, measure, records — and a ConvBackend applying the best tuned configs.
+ * Importing this module has no side effects; `@unet3d/backend-tvm/register` (src/register.ts) registers it.
+ */
+
+export { defaultConfig } from './autotvm/default-config.js';
+export { gemmFeatures, knobFeatures, taskWorkloadFeatures } from './autotvm/features.js';
+export { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
+export {
+  DEFAULT_GPU_MEASURE,
+  type GpuMeasureOptions,
+  GpuMeasurer,
+  type Measurer,
+  referenceKernelSource,
+  TOLERANCE,
+} from './autotvm/measure.js';
+export {
+  type MeasureErrorCode,
+  MeasureErrorNo,
+  type MeasureResult,
+  meanCost,
+  measureErrorName,
+} from './autotvm/measure-error.js';
+export { gitCommit } from './autotvm/provenance.js';
+export {
+  appendRecords,
+  parseLog,
+  pickBest,
+  RECORD_VERSION,
+  type RecordProvenance,
+  readLog,
+  type TuningRecord,
+  taskKeyOf,
+  writeBestRecords,
+} from './autotvm/record.js';
+export { ConfigSpace, type Knob, type KnobValues } from './autotvm/space.js';
+export { SyntheticMeasurer } from './autotvm/synthetic-measure.js';
+export { createTask, instantiate, kernelName, type TuningTask } from './autotvm/task.js';
+export {
+  defaultBestPath,
+  makeTuner,
+  TUNER_NAMES,
+  type TunerName,
+  type TuneWorkloadsOptions,
+  type TuneWorkloadsSummary,
+  tuneWorkloads,
+} from './autotvm/tune.js';
+export { type TuneProgress, type TuneTaskResult, tuneTask } from './autotvm/tune-task.js';
+export { GaTuner } from './autotvm/tuner/ga-tuner.js';
+export { ModelTuner } from './autotvm/tuner/model-tuner.js';
+export { RandomTuner } from './autotvm/tuner/random-tuner.js';
+export { Tuner } from './autotvm/tuner/tuner.js';
+export { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
+export type * from './gpu/kernel-interfaces.js';
+export { findNvcc, NvccBuilder, parsePtxasVerbose } from './gpu/nvcc-builder.js';
+export { referenceConv } from './reference-conv.js';
+export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
+export { TEMPLATES, templateForPrecision } from './templates/registry.js';
+export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';
+export { type TvmBackendOptions, TvmConvBackend } from './tvm-conv-backend.js';
+export { NETWORK_CHANNELS, networkConvWorkloads } from './workloads.js';

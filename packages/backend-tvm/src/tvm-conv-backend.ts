@@ -1,0 +1,150 @@
+import {
+  type BackendCreateOptions,
+  ConfigError,
+  type ConvBackend,
+  type ConvPass,
+  type ConvWorkload,
+  convOutputShape,
+  convWeightShape,
+  type Device,
+  type MathMode,
+  type Tensor,
+} from '@unet3d/core';
+import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
+import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
+import { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
+import type { LoadedKernel } from './gpu/kernel-interfaces.js';
+import { kernelOperands } from './templates/problem.js';
+import type { KernelSource } from './templates/template.js';
+
+export interface TvmBackendOptions {
+  /** Tuning logs (or best-record files) to apply; none means default configs everywhere. */
+  tuningLogs: readonly string[];
+  warn?: (message: string) => void;
+}
+
+interface Prepared {
+  task: TuningTask;
+  chosen: ChosenConfig;
+  kernel: KernelSource;
+  loaded: LoadedKernel;
+}
+
+/** Read backend options from the registry's `extra` ({ tuningLog: string | string[] }). */
+export function tvmOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmBackendOptions {
+  const raw = extra?.['tuningLog'] ?? extra?.['tuningLogs'];
+  const logs = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (!logs.every((l): l is string => typeof l === 'string')) {
+    throw new ConfigError('tvm backend: tuningLog must be a path or a list of paths');
+  }
+  return { tuningLogs: logs };
+}
+
+/**
+ * Conv backend running generated kernels with the best tuned config per workload|pass|precision
+ * ("apply history best"), or the default config (with a warning per workload) where the logs have none.
+ */
+export class TvmConvBackend implements ConvBackend {
+  readonly name = 'tvm';
+  private readonly prepared = new Map<string, Prepared>();
+
+  private constructor(
+    readonly device: Device,
+    readonly mathMode: MathMode,
+    private readonly runtime: CudaKernelRuntime,
+    private readonly history: ApplyHistoryBest,
+    private readonly options: TvmBackendOptions,
+  ) {}
+
+  static async create(create: BackendCreateOptions, options?: TvmBackendOptions): Promise<TvmConvBackend> {
+    const opts = options ?? tvmOptionsFromExtra(create.extra);
+    if (create.device.kind !== 'cuda') {
+      throw new ConfigError(`the tvm backend runs on a CUDA device, got '${create.device.kind}'`);
+    }
+    const runtime = await createCudaKernelRuntime({ device: create.device });
+    const history = ApplyHistoryBest.fromLogs(opts.tuningLogs, opts.warn);
+    return new TvmConvBackend(create.device, create.mathMode, runtime, history, opts);
+  }
+
+  async prepare(workload: ConvWorkload, passes: readonly ConvPass[]): Promise<void> {
+    for (const pass of passes) await this.kernelFor(workload, pass);
+  }
+
+  async forward(workload: ConvWorkload, x: Tensor, weight: Tensor): Promise<Tensor> {
+    return this.run(workload, 'forward', x, weight, convOutputShape(workload));
+  }
+
+  async backwardData(workload: ConvWorkload, dy: Tensor, weight: Tensor): Promise<Tensor> {
+    return this.run(workload, 'backwardData', dy, weight, workload.input);
+  }
+
+  async backwardFilter(workload: ConvWorkload, x: Tensor, dy: Tensor): Promise<Tensor> {
+    return this.run(workload, 'backwardFilter', x, dy, convWeightShape(workload));
+  }
+
+  describe(): Record<string, unknown> {
+    const configs: Record<string, unknown> = {};
+    for (const [id, p] of this.prepared) {
+      configs[id] = {
+        source: p.chosen.source,
+        index: p.chosen.index,
+        knobs: p.chosen.values,
+        template: p.task.template.name,
+      };
+    }
+    return {
+      backend: 'tvm',
+      mathMode: this.mathMode,
+      compiler: this.runtime.builder.description,
+      tuningLogs: this.options.tuningLogs,
+      tunedTasks: this.history.size,
+      configs,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    for (const p of this.prepared.values()) this.runtime.runner.unload(p.loaded);
+    this.prepared.clear();
+    this.runtime.dispose();
+  }
+
+  private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
+    const facts = this.runtime.runner.facts();
+    const task = createTask(workload, pass, this.mathMode, {
+      arch: facts.arch,
+      maxThreadsPerBlock: facts.maxThreadsPerBlock,
+      maxSharedBytesPerBlock: facts.maxSharedBytesPerBlock,
+    });
+    const have = this.prepared.get(task.id);
+    if (have) return have;
+    const chosen = this.history.query(task);
+    const kernel = task.template.generate(
+      task.problem,
+      task.precision,
+      chosen.values,
+      kernelName(task, chosen.index),
+    );
+    const [built] = await this.runtime.builder.buildMany([kernel], { arch: facts.arch, timeoutMs: 120_000 });
+    if (!built?.ok)
+      throw new Error(`tvm: kernel for ${task.id} failed to build: ${built ? built.message : 'no result'}`);
+    const loaded = this.runtime.runner.load(built.kernel);
+    const p: Prepared = { task, chosen, kernel, loaded };
+    this.prepared.set(task.id, p);
+    return p;
+  }
+
+  private async run(
+    workload: ConvWorkload,
+    pass: ConvPass,
+    first: Tensor,
+    second: Tensor,
+    outShape: readonly number[],
+  ): Promise<Tensor> {
+    const p = await this.kernelFor(workload, pass);
+    const [a, b] = kernelOperands(p.task.problem, workload.spec.transposed, first, second);
+    const out = p.kernel.zeroOutput ? this.device.zeros(outShape) : this.device.alloc(outShape);
+    const buf = (t: Tensor) => this.runtime.tensorBuffer(t);
+    this.runtime.runner.launch(p.loaded, p.kernel, [buf(a), buf(b), buf(out)]);
+    return out;
+  }
+}
