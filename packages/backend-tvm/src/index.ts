@@ -59,4 +59,4 @@ export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
 export { TEMPLATES, templateForPrecision } from './templates/registry.js';
 export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';
 export { type TvmBackendOptions, TvmConvBackend } from './tvm-conv-backend.js';
-export { NETWORK_CHANNELS, networkConvWorkloads } from './workloads.js';
+export { networkConvWorkloads } from './workloads.js';

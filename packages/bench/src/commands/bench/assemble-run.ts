@@ -1,0 +1,67 @@
+import { networkCost } from '@unet3d/flops';
+import { buildNetwork, MODEL_PRESETS } from '@unet3d/model';
+import { type BenchRowInput, type BenchRunInput, RESULTS_SCHEMA_VERSION, rowMetrics } from '@unet3d/results';
+import type { RowJob, RowOutcome } from './row-job.js';
+import type { RowProcessResult } from './row-process.js';
+import type { Table1Row } from './table1-rows.js';
+
+/** Conv MACs of one training iteration of a row's network (the paper's GFLOP column × 1e9). */
+export function iterationMacs(row: Table1Row, patch: RowJob['patch'], batch: number): number {
+  const t = networkCost(buildNetwork({ model: row.model, input: patch, batch })).totals;
+  return t.forwardMacs + t.backwardDataMacs + t.backwardFilterMacs;
+}
+
+/** A results row from what the child reported (or how it died). */
+export function toResultsRow(job: RowJob, result: RowProcessResult): BenchRowInput {
+  const preset = MODEL_PRESETS[job.row.model];
+  const macs = iterationMacs(job.row, job.patch, job.batch);
+  const base: {
+    id: string;
+    paperRow: number;
+    model: string;
+    channels: number[];
+    strided: boolean;
+    paperImplementation: RowJob['row']['paperImplementation'];
+    backend: string;
+    backendDevice: 'cpu' | 'cuda';
+    warmupIterations: number;
+    iterationMacs: number;
+  } = {
+    id: job.row.id,
+    paperRow: job.row.paperRow,
+    model: job.row.model,
+    channels: [...preset.channels],
+    strided: preset.strided,
+    paperImplementation: job.row.paperImplementation,
+    backend: job.backend,
+    backendDevice: job.backend === 'onnxruntime' || job.backend === 'reference' ? 'cpu' : 'cuda',
+    warmupIterations: job.warmupIterations,
+    iterationMacs: macs,
+  };
+  const empty = {
+    samplesMs: [],
+    medianMs: null,
+    spread: null,
+    gflopPerSecond: null,
+    perLayer: [],
+    peakHostRssBytes: null,
+    peakDeviceBytes: null,
+  };
+  if (result.kind === 'crashed') return { ...base, ...empty, status: 'failed', reason: result.reason };
+  const o: RowOutcome = result.outcome;
+  if (o.status === 'not-run') return { ...base, ...empty, status: 'not-run', reason: o.reason ?? 'not run' };
+  return {
+    ...base,
+    backendDevice: o.device?.kind ?? base.backendDevice,
+    backendDetails: { ...o.backendDetails, finalLoss: o.finalLoss, harnessOverheadMs: o.harnessOverheadMs },
+    status: 'ok',
+    samplesMs: o.samplesMs,
+    ...rowMetrics(o.samplesMs, macs),
+    perLayer: o.perLayer,
+    peakHostRssBytes: o.peakHostRssBytes,
+    peakDeviceBytes: o.peakDeviceBytes,
+  };
+}
+
+export type { BenchRunInput };
+export { RESULTS_SCHEMA_VERSION };

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadResults } from '@unet3d/results';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../../../../../', import.meta.url));
+const cli = ['--conditions=@unet3d/source', '--import', 'tsx', 'packages/bench/src/bin.ts'];
+
+async function unet3d(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [...cli, ...args], { cwd: repo, maxBuffer: 1 << 24 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('unet3d bench (child process per row)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'unet3d-bench-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('records a crashed row as failed, completes the others, and writes a valid results file', async () => {
+    const r = await unet3d([
+      'bench',
+      '--rows',
+      'strided-cudnn,scaled-cudnn',
+      '--input',
+      '8,32,32',
+      '--iterations',
+      '2',
+      '--warmup',
+      '1',
+      '--profile-iterations',
+      '1',
+      '--results',
+      dir,
+      '--no-report',
+      '--inject-crash',
+      'strided-cudnn',
+    ]);
+    expect(r.code).toBe(1);
+    const [slug] = await readdir(dir);
+    const files = (await readdir(join(dir, slug!))).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const results = await loadResults(join(dir, slug!, files[0]!));
+    const [crashed, ok] = results.rows;
+    expect(crashed?.status).toBe('failed');
+    expect(crashed?.reason).toMatch(/SIGKILL/);
+    expect(ok?.status).toBe('ok');
+    expect(ok?.samplesMs).toHaveLength(2);
+    expect(ok?.perLayer.some((l) => l.pass === 'backwardFilter' && l.macs > 0)).toBe(true);
+    expect(results.provenance.harnessOverhead.samplesMs.length).toBeGreaterThan(0);
+    // nothing else (no temp files) is left in the results folder
+    expect((await readdir(join(dir, slug!))).filter((f) => f.includes('.tmp'))).toEqual([]);
+    expect(JSON.parse(await readFile(join(dir, slug!, files[0]!), 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('rejects an unknown backend and an unknown row with one line each', async () => {
+    for (const args of [
+      ['bench', '--backends', 'nope', '--results', dir],
+      ['bench', '--rows', 'row-9', '--results', dir],
+    ]) {
+      const r = await unet3d(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/unet3d: error: unknown (backend|row)/);
+    }
+  });
+});

@@ -1,0 +1,11 @@
+import { dirname, join } from 'node:path';
+import { flopsAnalytic, writeReport } from '@unet3d/report';
+import { loadResults } from '@unet3d/results';
+
+/** Regenerate results/<device>/report/ from a results file; returns the Markdown path. */
+export async function writeReportFor(resultsPath: string): Promise<string> {
+  const run = await loadResults(resultsPath);
+  const outDir = join(dirname(resultsPath), 'report');
+  const written = await writeReport({ run, source: resultsPath, outDir, analytic: flopsAnalytic() });
+  return written.markdown;
+}

@@ -1,0 +1,46 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flopsAnalytic } from './analytic-flops.js';
+import { buildFigureSpecs } from './figures/build-figures.js';
+import { sampleRun } from './testing/sample-run.js';
+import { writeReport } from './write-report.js';
+
+const analytic = flopsAnalytic();
+const PNG = [0x89, 0x50, 0x4e, 0x47];
+
+describe('writeReport', () => {
+  it('writes Markdown, JSON and every figure as SVG and PNG', async () => {
+    const run = sampleRun({ analytic, device: 'cuda', patch: [16, 32, 32], notRun: { 4: 'no tuning log' } });
+    const outDir = await mkdtemp(join(tmpdir(), 'unet3d-report-'));
+    const written = await writeReport({ run, source: join(outDir, '..', 'run.json'), outDir, analytic });
+    expect(written.figures.map((f) => f.name)).toEqual([
+      'fig3-baseline',
+      'fig4-distribution',
+      'fig5-flop',
+      'fig6-efficiency',
+      'roofline',
+    ]);
+    for (const f of written.figures) {
+      const svg = await readFile(f.svg, 'utf8');
+      expect(svg).toMatch(/^<svg/);
+      expect([...(await readFile(f.png)).subarray(0, 4)]).toEqual(PNG);
+    }
+    const fig6 = await readFile(written.figures[3]!.svg, 'utf8');
+    expect(fig6).toContain('peak 67.0 TFLOP/s');
+    expect(fig6).toContain('no tuning log');
+    const json = JSON.parse(await readFile(written.json, 'utf8'));
+    expect(json.table1).toHaveLength(4);
+    expect(json.source).toBe('../run.json');
+    const md = await readFile(written.markdown, 'utf8');
+    expect(md).toContain('![Fig. 6');
+    expect(md).toContain('h100-sxm');
+  });
+
+  it('states why a figure is empty instead of drawing empty axes', () => {
+    const run = sampleRun({ analytic, device: 'cpu', patch: [16, 32, 32], notRun: { 1: 'out of memory' } });
+    const fig3 = buildFigureSpecs(run, analytic).find((f) => f.name === 'fig3-baseline')!;
+    expect(JSON.stringify(fig3.spec)).toContain('row not-run: out of memory');
+  });
+});

@@ -1,0 +1,86 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { BenchRun } from '@unet3d/results';
+import type { AnalyticSource } from './analytic.js';
+import { buildFigureSpecs } from './figures/build-figures.js';
+import { renderFigure } from './figures/render.js';
+import { renderMarkdown } from './markdown.js';
+import { buildTable1, type Table1Line } from './table1.js';
+
+/** Version of report.json's layout. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportJson {
+  readonly reportSchemaVersion: number;
+  readonly source: string;
+  readonly analytic: string;
+  readonly deviceRoof: string | null;
+  readonly provenance: BenchRun['provenance'];
+  readonly table1: readonly Table1Line[];
+  readonly figures: readonly { name: string; caption: string; png: string; svg: string }[];
+}
+
+export interface WriteReportOptions {
+  readonly run: BenchRun;
+  /** Path of the results file (shown in the report, relative to the output directory). */
+  readonly source: string;
+  readonly outDir: string;
+  readonly analytic: AnalyticSource;
+}
+
+export interface WrittenReport {
+  readonly markdown: string;
+  readonly json: string;
+  readonly figures: readonly { name: string; svg: string; png: string }[];
+}
+
+async function writeReplacing(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** Build Table 1 and every figure for a run and write report.md, report.json, and figures as SVG + PNG. */
+export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
+  const { run, outDir, analytic } = options;
+  await mkdir(outDir, { recursive: true });
+  const table = buildTable1(run, analytic);
+  const roof = analytic.deviceRoof(run.provenance.device, run.provenance.precision);
+  const roofText = roof
+    ? `${roof.name}: ${(roof.peakFlopPerSecond / 1e12).toFixed(2)} TFLOP/s ${run.provenance.precision} peak, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s (${roof.matchedBy})`
+    : null;
+  const figures: { name: string; caption: string; png: string; svg: string }[] = [];
+  const written: { name: string; svg: string; png: string }[] = [];
+  for (const f of buildFigureSpecs(run, analytic)) {
+    const { svg, png } = await renderFigure(f.spec);
+    const svgPath = join(outDir, `${f.name}.svg`);
+    const pngPath = join(outDir, `${f.name}.png`);
+    await writeReplacing(svgPath, svg);
+    await writeReplacing(pngPath, png);
+    figures.push({ name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` });
+    written.push({ name: f.name, svg: svgPath, png: pngPath });
+  }
+  const source = relative(outDir, options.source) || options.source;
+  const markdown = renderMarkdown({
+    run,
+    source,
+    table,
+    analyticDescription: analytic.description,
+    deviceRoof: roofText,
+    figures,
+  });
+  const json: ReportJson = {
+    reportSchemaVersion: REPORT_SCHEMA_VERSION,
+    source,
+    analytic: analytic.description,
+    deviceRoof: roofText,
+    provenance: run.provenance,
+    table1: table,
+    figures,
+  };
+  const mdPath = join(outDir, 'report.md');
+  const jsonPath = join(outDir, 'report.json');
+  await writeReplacing(mdPath, markdown);
+  await writeReplacing(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  return { markdown: mdPath, json: jsonPath, figures: written };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const nonNegative = z.number().nonnegative();
+const positiveInt = z.number().int().positive();
+
+/** The machine the timed rows ran on. GPU fields are null on a CPU run (present, so absence is explicit). */
+export const DeviceInfoSchema = z.object({
+  kind: z.enum(['cpu', 'cuda']),
+  /** GPU name or CPU model, as the Device reports it. */
+  name: z.string().min(1),
+  /** Logical cores the run used (CPU) or the host's cores (GPU run). */
+  cores: positiveInt.nullable(),
+  gpuName: z.string().nullable(),
+  driverVersion: z.string().nullable(),
+  cudaVersion: z.string().nullable(),
+  cudnnVersion: z.string().nullable(),
+  computeCapability: z.string().nullable(),
+  /** Device memory (GPU) or host memory (CPU), bytes. */
+  memoryBytes: nonNegative.nullable(),
+  /** Id of the @unet3d/flops device profile (peak FLOP/s, bandwidth) that applies, if one matches. */
+  profile: z.string().nullable(),
+  /** Anything else the Device's describe() returned. */
+  details: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+});
+
+export const HostInfoSchema = z.object({
+  os: z.string().min(1),
+  arch: z.string().min(1),
+  cpuModel: z.string().min(1),
+  cores: positiveInt,
+  memoryBytes: nonNegative,
+});
+
+/** Time the harness itself takes per timed call (an empty timed region), to judge small per-layer times. */
+export const HarnessOverheadSchema = z.object({
+  method: z.string().min(1),
+  samplesMs: z.array(nonNegative).min(1),
+  medianMs: nonNegative,
+});
+
+export const TimingConfigSchema = z.object({
+  /** Timed iterations per row (each is one sample of samplesMs). */
+  iterations: positiveInt,
+  warmupIterations: z.number().int().nonnegative(),
+  /** 'cuda-events', 'performance.now', ... */
+  clock: z.string().min(1),
+  /** How rows were isolated from each other, e.g. 'child-process-per-row'. */
+  isolation: z.string().min(1),
+  seed: z.number().int().nullable(),
+});
+
+export const ProvenanceSchema = z.object({
+  /** When the run started, ISO 8601 with offset. */
+  date: z.iso.datetime({ offset: true }),
+  gitCommit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/)
+    .nullable(),
+  gitDirty: z.boolean().nullable(),
+  /** The command line that produced this file. */
+  command: z.array(z.string()),
+  device: DeviceInfoSchema,
+  host: HostInfoSchema,
+  /** Runtime versions: node (required), onnxruntime, tvm, ... (null when not loaded). */
+  runtimes: z.object({ node: z.string().min(1) }).catchall(z.string().nullable()),
+  /** Versions of our packages, e.g. { "@unet3d/bench": "0.1.0" }. */
+  packages: z.record(z.string(), z.string()),
+  /** Training patch [D, H, W] and batch size. */
+  patch: z.tuple([positiveInt, positiveInt, positiveInt]),
+  batch: positiveInt,
+  /** Math mode of the convolutions: fp32 (what the paper measured), tf32, bf16. */
+  precision: z.enum(['fp32', 'tf32', 'bf16']),
+  timing: TimingConfigSchema,
+  harnessOverhead: HarnessOverheadSchema,
+  notes: z.array(z.string()).default([]),
+});
+
+export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+export type HostInfo = z.infer<typeof HostInfoSchema>;
+export type HarnessOverhead = z.infer<typeof HarnessOverheadSchema>;
+export type TimingConfig = z.infer<typeof TimingConfigSchema>;
+export type Provenance = z.infer<typeof ProvenanceSchema>;
