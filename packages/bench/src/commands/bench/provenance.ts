@@ -4,10 +4,26 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-/** Git commit and dirtiness of the working tree the bench runs from (null outside a git checkout). */
+/** The commit an offline bundle was built from (BUILD-INFO.json beside the bundle's entry), if any. */
+function bundleBuildInfo(): { commit: string | null; dirty: boolean | null } | null {
+  const entry = process.argv[1];
+  if (!entry) return null;
+  try {
+    const info = JSON.parse(readFileSync(join(dirname(entry), 'BUILD-INFO.json'), 'utf8')) as {
+      gitCommit?: string;
+      gitDirty?: boolean;
+    };
+    const commit = info.gitCommit && /^[0-9a-f]{7,40}$/.test(info.gitCommit) ? info.gitCommit : null;
+    return { commit, dirty: info.gitDirty ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/** Git commit and dirtiness of the working tree the bench runs from (or the bundle's build; else null). */
 export async function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {
-  const head = await execa('git', ['rev-parse', 'HEAD'], { reject: false });
-  if (head.exitCode !== 0) return { commit: null, dirty: null };
+  const head = await execa('git', ['rev-parse', 'HEAD'], { reject: false }).catch(() => null);
+  if (!head || head.exitCode !== 0) return bundleBuildInfo() ?? { commit: null, dirty: null };
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { reject: false });
   return { commit: head.stdout.trim(), dirty: status.exitCode === 0 ? status.stdout.trim() !== '' : null };
 }

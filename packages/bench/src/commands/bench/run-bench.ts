@@ -103,7 +103,11 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const host = hostInfo();
   const first = outcomes[0];
   const details = first?.device?.details ?? {};
-  const str = (k: string): string | null => (typeof details[k] === 'string' ? (details[k] as string) : null);
+  const backendDetails = first?.backendDetails ?? {};
+  const str = (k: string): string | null => {
+    const v = details[k] ?? backendDetails[k];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+  };
   const overheads = outcomes.map((o) => o.harnessOverheadMs).filter((v): v is number => v !== null);
   const git = await gitState();
   const run: BenchRunInput = {
