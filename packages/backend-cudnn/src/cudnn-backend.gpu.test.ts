@@ -10,12 +10,11 @@ import {
   checkBackendAgainstReference,
   conformanceWorkloads,
   formatConformanceResult,
+  referenceConv,
 } from '@unet3d/core/testing';
 import { CudaDevice, cudaAvailability } from '@unet3d/cuda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cudnnConvCall } from './conv-call.js';
 import { CudnnBackend } from './cudnn-backend.js';
-import { naiveFilterGrad, naiveForward, naiveScatter } from './testing/naive-conv.js';
 
 const gpu = cudaAvailability();
 if (!gpu.available) console.warn(`[skip] cuDNN backend tests: no GPU here (${gpu.reason})`);
@@ -60,7 +59,7 @@ const CASES: [string, ConvWorkload][] = [
 ];
 
 describe.skipIf(!gpu.available).each<MathMode>(['fp32', 'tf32'])(
-  'CudnnBackend (%s) against a float64 direct conv',
+  'CudnnBackend (%s) against the float64 reference conv',
   (mathMode) => {
     let device: CudaDevice;
     let backend: CudnnBackend;
@@ -90,19 +89,9 @@ describe.skipIf(!gpu.available).each<MathMode>(['fp32', 'tf32'])(
         outDims.reduce((a, b) => a * b),
         3,
       );
-      const call = cudnnConvCall(w, 'forward');
-      const g = { pad: call.pad, stride: call.stride, dilation: call.dilation };
-      // Reference in the conv (convX → convY) frame; for a transposed conv the roles swap.
-      const t = w.spec.transposed;
-      const refY = t
-        ? naiveScatter(x, inDims, wt, wDims, outDims, g)
-        : naiveForward(x, inDims, wt, wDims, outDims, g);
-      const refDx = t
-        ? naiveForward(dy, outDims, wt, wDims, inDims, g)
-        : naiveScatter(dy, outDims, wt, wDims, inDims, g);
-      const refDw = t
-        ? naiveFilterGrad(dy, outDims, x, inDims, wDims, g)
-        : naiveFilterGrad(x, inDims, dy, outDims, wDims, g);
+      const refY = referenceConv('forward', w, x, wt);
+      const refDx = referenceConv('backwardData', w, dy, wt);
+      const refDw = referenceConv('backwardFilter', w, x, dy);
 
       await backend.prepare(w, ['forward', 'backwardData', 'backwardFilter']);
       const xg = device.upload(x, inDims);

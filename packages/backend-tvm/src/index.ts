@@ -54,7 +54,7 @@ export { Tuner } from './autotvm/tuner/tuner.js';
 export { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
 export type * from './gpu/kernel-interfaces.js';
 export { findNvcc, NvccBuilder, parsePtxasVerbose } from './gpu/nvcc-builder.js';
-export { referenceConv } from './reference-conv.js';
+export { passOperandShapes } from './pass-operands.js';
 export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
 export { TEMPLATES, templateForPrecision } from './templates/registry.js';
 export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';

@@ -1,6 +1,7 @@
 import { CONV_PASSES, type ConvWorkload, convSpec, convWorkload, numel, shape5d } from '@unet3d/core';
+import { referenceConv } from '@unet3d/core/testing';
 import { describe, expect, it } from 'vitest';
-import { passOperandShapes, referenceConv } from '../reference-conv.js';
+import { passOperandShapes } from '../pass-operands.js';
 import { Rng } from '../rng.js';
 import { emulateGemm } from './emulate.js';
 import { indexFunctions, indexFunctionsToCuda } from './index-fns.js';
@@ -57,7 +58,7 @@ describe('index functions (the code the kernels compile, run as JavaScript)', ()
         const [sa, sb] = passOperandShapes(w, pass);
         const a = randomArray(numel(sa), rng);
         const b = randomArray(numel(sb), rng);
-        const ref = referenceConv(w, pass, a, b);
+        const ref = referenceConv(pass, w, a, b);
         const p = gemmProblem(w, pass);
         const [A, B] = kernelOperands(p, w.spec.transposed, a, b);
         expect(A.length).toBe(p.sizeA);
