@@ -4,14 +4,14 @@
  */
 import { createReferenceBackend, seededRng } from '@unet3d/core/testing';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
+import { describe, expect, it } from 'vitest';
 import {
   type Batch,
   buildNetwork,
   buildResidualSymmetricUnet,
   createTrainer,
   type Network,
-} from '@unet3d/model';
-import { describe, expect, it } from 'vitest';
+} from '../index.js';
 
 function randomBatch(
   network: Network,
