@@ -36,7 +36,7 @@ describe('unet3d bench (child process per row)', () => {
       '--rows',
       'strided-cudnn,scaled-cudnn',
       '--input',
-      '8,32,32',
+      '16,64,64',
       '--iterations',
       '2',
       '--warmup',
@@ -70,11 +70,12 @@ describe('unet3d bench (child process per row)', () => {
     for (const args of [
       ['bench', '--backends', 'nope', '--results', dir],
       ['bench', '--rows', 'row-9', '--results', dir],
+      ['bench', '--input', '8,32,32', '--results', dir],
     ]) {
       const r = await unet3d(args);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/unet3d: error: unknown (backend|row)/);
+      expect(r.stderr).toMatch(/unet3d: error: (unknown (backend|row)|patch size)/);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { type MathMode, Unet3dError } from '@unet3d/core';
-import { DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/model';
+import { buildNetwork, DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/model';
 import {
   type BenchRowInput,
   type BenchRunInput,
@@ -69,6 +69,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const iterations = opts.iterations ?? (opts.quick ? 3 : onGpu ? 20 : 5);
   const warmupIterations = opts.warmup ?? (onGpu ? 5 : 1);
   const profileIterations = opts.profileIterations ?? (onGpu ? 3 : 1);
+  // Validate the patch for every selected network before any row starts (one clear line if impossible).
+  for (const row of rows) buildNetwork({ model: row.model, input: patch, batch });
   if (opts.quick) notes.push(`Quick smoke run: patch ${patch.join('×')}, ${iterations} timed iterations.`);
 
   const progress = new BenchProgress(rows.length);
