@@ -23,7 +23,7 @@ function bundleBuildInfo(): { commit: string | null; dirty: boolean | null } | n
 /** Git commit and dirtiness of the working tree the bench runs from (or the bundle's build; else null). */
 export async function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {
   const head = await execa('git', ['rev-parse', 'HEAD'], { reject: false }).catch(() => null);
-  if (!head || head.exitCode !== 0) return bundleBuildInfo() ?? { commit: null, dirty: null };
+  if (head?.exitCode !== 0 || !head) return bundleBuildInfo() ?? { commit: null, dirty: null };
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { reject: false });
   return { commit: head.stdout.trim(), dirty: status.exitCode === 0 ? status.stdout.trim() !== '' : null };
 }
