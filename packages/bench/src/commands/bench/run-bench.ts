@@ -3,6 +3,7 @@ import { buildNetwork, DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/model';
 import {
   type BenchRowInput,
   type BenchRunInput,
+  median,
   RESULTS_SCHEMA_VERSION,
   writeRunToResultsDir,
 } from '@unet3d/results';
@@ -154,9 +155,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
         method:
           'per timed iteration: (wall time of the tinybench run phase − sum of the step times it recorded) / iterations; one value per measured row',
         samplesMs: overheads.length ? overheads : [0],
-        medianMs: overheads.length
-          ? [...overheads].sort((a, b) => a - b)[Math.floor(overheads.length / 2)]!
-          : 0,
+        medianMs: overheads.length ? median(overheads) : 0,
       },
       notes,
     },
