@@ -28,9 +28,12 @@ const batch = {
 
 await trainer.step(batch); // warm-up
 const totals = new Map<string, number>();
+const byPass = new Map<string, number>();
 trainer.setTimingHook((t) => {
   const key = t.conv ? 'conv' : t.kind;
   totals.set(key, (totals.get(key) ?? 0) + t.ms);
+  const k2 = `${key}/${t.pass}`;
+  byPass.set(k2, (byPass.get(k2) ?? 0) + t.ms);
 });
 let wall = 0;
 for (let s = 0; s < steps; s++) wall += (await trainer.step(batch)).ms;
@@ -46,6 +49,12 @@ for (const [k, v] of [...totals.entries()].sort((p, q) => q[1] - p[1]))
   console.log(
     `  ${k.padEnd(16)} ${(v / steps).toFixed(0).padStart(8)} ms  ${((100 * v) / all).toFixed(1).padStart(5)}%`,
   );
+console.log(
+  `  by pass: ${[...byPass.entries()]
+    .sort((p, q) => q[1] - p[1])
+    .map(([k, v]) => `${k} ${(v / steps).toFixed(0)}`)
+    .join(', ')}`,
+);
 console.log(`non-conv share: ${((100 * (all - conv)) / all).toFixed(1)}%`);
 trainer.dispose();
 backend.dispose?.();
