@@ -107,6 +107,7 @@ export interface Device {
   readonly name: string;
   readonly ops: DeviceOps;
 
+  /** A tensor with UNINITIALISED contents (may reuse freed storage); use `zeros` where that matters. */
   alloc(shape: Shape): Tensor;
   zeros(shape: Shape): Tensor;
   upload(data: HostArray, shape: Shape): Tensor;

@@ -3,7 +3,7 @@
  * Run: node --conditions=@unet3d/source --import tsx packages/cpu/scripts/time-ops.ts [N C D H W] [reps]
  */
 import { performance } from 'node:perf_hooks';
-import { CpuDevice } from '../src/index.js';
+import { CpuDevice, CpuTensor } from '../src/index.js';
 
 const args = process.argv.slice(2).map(Number);
 const shape = args.length >= 5 ? args.slice(0, 5) : [1, 24, 64, 64, 64];
@@ -66,18 +66,24 @@ console.log(
   `shape ${shape.join('×')} (${n} elements), float32, median of ${reps} after 1 warm-up: wall ms, process CPU ms ` +
     '(robust when other work shares the cores), ns per element (CPU)',
 );
+/** Free every tensor an op returned, so that repeated calls reuse pooled storage as in training. */
+const release = (r: unknown): void => {
+  if (r instanceof CpuTensor) d.free(r);
+  else if (r && typeof r === 'object') for (const v of Object.values(r)) release(v);
+};
 const median = (v: number[]) => v.sort((p, q) => p - q)[Math.floor(v.length / 2)]!;
 for (const [name, fn] of cases) {
-  fn();
+  release(fn());
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let r = 0; r < reps; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fn();
+    const out = fn();
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
+    release(out);
   }
   const w = median(wall);
   const c = median(cpu);

@@ -8,9 +8,27 @@ import { createCpuOps } from './ops/index.js';
 export interface CpuDeviceOptions {
   /** 'float64' is the gradient-check mode; 'float32' (default) is what training runs in. */
   precision?: CpuPrecision;
+  /**
+   * Most bytes of freed storage kept for reuse (default: a quarter of system memory); 0 turns pooling off.
+   * Freed buffers beyond it go to the garbage collector, least recently used sizes first.
+   */
+  poolBytes?: number;
 }
 
-/** The CPU Device: tensors on Float32Array (or Float64Array in check mode); ops in ./ops, one file per op. */
+/** memoryStats() of the CPU device: `pooledBytes` is freed storage kept for reuse, `reservedBytes` live + pooled. */
+export interface CpuMemoryStats extends DeviceMemoryStats {
+  reservedBytes: number;
+  pooledBytes: number;
+}
+
+/**
+ * The CPU Device: tensors on Float32Array (or Float64Array in check mode); ops in ./ops, one file per op.
+ *
+ * Freed storage goes to a pool keyed by element count and `alloc` reuses it (uninitialised contents), so a
+ * training step does not zero-fill fresh pages and leave hundreds of MB per iteration to the garbage
+ * collector; `zeros` clears reused storage. A freed tensor must not be touched again: its array may
+ * already back another tensor.
+ */
 export class CpuDevice implements Device {
   readonly kind = 'cpu' as const;
   readonly name: string;
@@ -19,9 +37,16 @@ export class CpuDevice implements Device {
   private currentBytes = 0;
   private peakBytes = 0;
   private readonly live = new WeakSet<CpuTensor>();
+  /** Freed arrays by element count; Map order is least recently used size first. */
+  private readonly pool = new Map<number, HostArray[]>();
+  private pooledBytes = 0;
+  private readonly poolLimit: number;
 
   constructor(options: CpuDeviceOptions = {}) {
     this.precision = options.precision ?? 'float32';
+    const poolBytes = options.poolBytes ?? Math.floor(os.totalmem() / 4);
+    if (!(poolBytes >= 0)) throw new RangeError(`CpuDevice: poolBytes must be >= 0, got ${poolBytes}`);
+    this.poolLimit = poolBytes;
     const cpus = os.cpus();
     this.name = `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
     this.ops = createCpuOps(this);
@@ -31,7 +56,7 @@ export class CpuDevice implements Device {
     return this.precision === 'float64' ? 8 : 4;
   }
 
-  /** Wrap freshly allocated storage as a tracked tensor. */
+  /** Wrap storage as a tracked tensor; free() may pool it, so it must not be used elsewhere afterwards. */
   adopt(shape: Shape, data: HostArray): CpuTensor {
     const t = new CpuTensor(shape, data);
     this.live.add(t);
@@ -40,19 +65,69 @@ export class CpuDevice implements Device {
     return t;
   }
 
+  /** A tensor of `shape` with UNINITIALISED contents (reused storage when the pool has that size). */
   alloc(shape: Shape): CpuTensor {
     const n = numel(shape);
-    return this.adopt(shape, this.precision === 'float64' ? new Float64Array(n) : new Float32Array(n));
+    return this.adopt(shape, this.take(n) ?? this.fresh(n));
   }
 
   zeros(shape: Shape): CpuTensor {
-    return this.alloc(shape);
+    const n = numel(shape);
+    const reused = this.take(n);
+    if (reused) reused.fill(0);
+    return this.adopt(shape, reused ?? this.fresh(n));
+  }
+
+  private fresh(n: number): HostArray {
+    return this.precision === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  /** A pooled array of exactly `n` elements, or undefined. */
+  private take(n: number): HostArray | undefined {
+    const stack = this.pool.get(n);
+    const data = stack?.pop();
+    if (!data) return undefined;
+    this.pool.delete(n);
+    if (stack!.length > 0) this.pool.set(n, stack!); // most recently used size goes last
+    this.pooledBytes -= data.byteLength;
+    return data;
+  }
+
+  /** Keep `data` for reuse if it is whole storage of this device's precision and fits under the cap. */
+  private give(data: HostArray): void {
+    const own = this.precision === 'float64' ? data instanceof Float64Array : data instanceof Float32Array;
+    const bytes = data.byteLength;
+    if (!own || bytes === 0 || data.byteOffset !== 0 || data.buffer.byteLength !== bytes) return;
+    if (bytes > this.poolLimit) return;
+    while (this.pooledBytes + bytes > this.poolLimit) this.evictOne();
+    const n = data.length;
+    const stack = this.pool.get(n) ?? [];
+    this.pool.delete(n);
+    stack.push(data);
+    this.pool.set(n, stack);
+    this.pooledBytes += bytes;
+  }
+
+  /** Drop one array of the least recently used size. */
+  private evictOne(): void {
+    const first = this.pool.entries().next();
+    if (first.done) return;
+    const [n, stack] = first.value;
+    const data = stack.pop()!;
+    this.pooledBytes -= data.byteLength;
+    if (stack.length === 0) this.pool.delete(n);
+  }
+
+  /** Let the garbage collector have every pooled array. */
+  releasePool(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 
   upload(data: HostArray, shape: Shape): CpuTensor {
-    const t = this.alloc(shape);
-    if (data.length !== t.size)
+    if (data.length !== numel(shape))
       throw new RangeError(`upload: ${data.length} values for shape [${shape.join(',')}]`);
+    const t = this.alloc(shape);
     t.data.set(data);
     return t;
   }
@@ -63,7 +138,10 @@ export class CpuDevice implements Device {
 
   free(t: Tensor): void {
     const c = asCpu(t);
-    if (this.live.delete(c)) this.currentBytes -= c.data.byteLength;
+    // A tensor that is not live (freed already, or never ours) is ignored: its array is never pooled twice.
+    if (!this.live.delete(c)) return;
+    this.currentBytes -= c.data.byteLength;
+    this.give(c.data);
   }
 
   synchronize(): void {}
@@ -74,8 +152,13 @@ export class CpuDevice implements Device {
     return { value, ms: performance.now() - t0 };
   }
 
-  memoryStats(): DeviceMemoryStats {
-    return { currentBytes: this.currentBytes, peakBytes: this.peakBytes };
+  memoryStats(): CpuMemoryStats {
+    return {
+      currentBytes: this.currentBytes,
+      peakBytes: this.peakBytes,
+      reservedBytes: this.currentBytes + this.pooledBytes,
+      pooledBytes: this.pooledBytes,
+    };
   }
 
   describe(): Record<string, string | number> {
@@ -85,9 +168,12 @@ export class CpuDevice implements Device {
       cores: os.cpus().length,
       precision: this.precision,
       bytesPerElement: this.bytesPerElement,
+      poolBytes: this.poolLimit,
       node: process.version,
     };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.releasePool();
+  }
 }

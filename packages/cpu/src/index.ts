@@ -1,2 +1,2 @@
-export { CpuDevice, type CpuDeviceOptions } from './cpu-device.js';
+export { CpuDevice, type CpuDeviceOptions, type CpuMemoryStats } from './cpu-device.js';
 export { asCpu, type CpuPrecision, CpuTensor } from './cpu-tensor.js';

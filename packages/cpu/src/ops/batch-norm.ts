@@ -166,12 +166,15 @@ export function batchNormBackward(
     const dg = sdyx * is;
     dbeta.data[c] = sdy;
     dgamma.data[c] = dg;
+    // dx = a·(dy − dβ/M − (x − μ)·k) = a·dy + bx·x + c0, per channel constants in float64
     const a = g[c]! * is;
     const mdb = sdy / M;
     const k = (dg * is) / M;
+    const bx = -a * k;
+    const c0 = a * (mu * k - mdb);
     for (let n = 0; n < N; n++) {
       const end = n * CS + c * S + S;
-      for (let i = end - S; i < end; i++) dxd[i] = a * (dy[i]! - mdb - (xd[i]! - mu) * k);
+      for (let i = end - S; i < end; i++) dxd[i] = a * dy[i]! + bx * xd[i]! + c0;
     }
   }
   return { dx, dgamma, dbeta };

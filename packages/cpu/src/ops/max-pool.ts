@@ -98,7 +98,7 @@ export function maxPool2xBackward(
   const [N, C, Do, Ho, Wo] = outShape;
   const dy = sameShape(dyT, outShape, op, 'dy').data;
   const ad = sameShape(argmaxT, outShape, op, 'argmax').data;
-  const dx = device.alloc(inputShape);
+  const dx = device.zeros(inputShape); // only the winners are written
   const dxd = dx.data;
   const HW = H * W;
   let o = 0;

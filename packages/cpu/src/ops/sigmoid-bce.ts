@@ -26,7 +26,10 @@ export function sigmoidBce(
   const n = xd.length;
   let msum = 0;
   for (let i = 0; i < n; i++) msum += md[i]!;
-  if (msum === 0) return { loss: 0, dlogits };
+  if (msum === 0) {
+    gd.fill(0); // alloc'd storage is uninitialised
+    return { loss: 0, dlogits };
+  }
   const inv = 1 / msum;
   const loss =
     xd instanceof Float32Array &&

@@ -86,7 +86,7 @@ export function upsampleTrilinear2xBackward(device: CpuDevice, dyT: Tensor, inpu
   const op = 'upsampleTrilinear2xBackward';
   const [N, C, D, H, W] = dims5(inputShape, op);
   const dy = sameShape(dyT, upsampledShape(inputShape, op), op, 'dy').data;
-  const dx = device.alloc(inputShape);
+  const dx = device.zeros(inputShape); // accumulated into
   const dxd = dx.data;
   const td = axisTable(D);
   const th = axisTable(H);
