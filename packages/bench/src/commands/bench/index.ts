@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--iterations <n>', 'timed iterations per row (default 5 on CPU, 20 on GPU)', (v) =>
       parsePositiveInt(v, '--iterations'),
     )
-    .option('--warmup <n>', 'warm-up iterations per row (default 1 on CPU, 5 on GPU)', (v) =>
+    .option('--warmup <n>', 'warm-up iterations per row (default 2 on CPU (1 with --quick), 5 on GPU)', (v) =>
       parseNonNegativeInt(v, '--warmup'),
     )
     .option(

@@ -68,7 +68,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const patch = opts.input ?? (opts.quick ? QUICK_PATCH : ([...DEFAULT_PATCH] as [number, number, number]));
   const batch = opts.batch ?? DEFAULT_BATCH;
   const iterations = opts.iterations ?? (opts.quick ? 3 : onGpu ? 20 : 5);
-  const warmupIterations = opts.warmup ?? (onGpu ? 5 : 1);
+  const warmupIterations = opts.warmup ?? (onGpu ? 5 : opts.quick ? 1 : 2);
   const profileIterations = opts.profileIterations ?? (onGpu ? 3 : 1);
   // Validate the patch for every selected network before any row starts (one clear line if impossible).
   for (const row of rows) buildNetwork({ model: row.model, input: patch, batch });
