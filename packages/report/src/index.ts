@@ -2,6 +2,7 @@ export * from './analytic.js';
 export * from './analytic-flops.js';
 export * from './figures/build-figures.js';
 export * from './figures/render.js';
+export * from './figures/tuning-convergence.js';
 export * from './format.js';
 export * from './gate/compare.js';
 export * from './gate/markdown.js';

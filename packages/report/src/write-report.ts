@@ -4,6 +4,7 @@ import type { BenchRun } from '@unet3d/results';
 import type { AnalyticSource } from './analytic.js';
 import { buildFigureSpecs } from './figures/build-figures.js';
 import { renderFigure } from './figures/render.js';
+import { convergence, type TuningTrial, tuningConvergenceSpec } from './figures/tuning-convergence.js';
 import { renderMarkdown } from './markdown.js';
 import { buildTable1, type Table1Line } from './table1.js';
 
@@ -26,6 +27,8 @@ export interface WriteReportOptions {
   readonly source: string;
   readonly outDir: string;
   readonly analytic: AnalyticSource;
+  /** Tuning-log records of the tuned backend on this device, for the convergence figure (optional). */
+  readonly tuning?: { readonly records: readonly TuningTrial[]; readonly sources: readonly string[] };
 }
 
 export interface WrittenReport {
@@ -51,7 +54,16 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     : null;
   const figures: { name: string; caption: string; png: string; svg: string }[] = [];
   const written: { name: string; svg: string; png: string }[] = [];
-  for (const f of buildFigureSpecs(run, analytic)) {
+  const specs = buildFigureSpecs(run, analytic);
+  if (options.tuning && options.tuning.records.length > 0) {
+    const summary = convergence(options.tuning.records);
+    specs.push({
+      name: 'tuning-convergence',
+      caption: `Tuning convergence of the tuned backend: best GFLOP/s against trials for every conv workload and pass (${summary.trials} trials, ${(summary.tuningSeconds / 60).toFixed(1)} min; logs: ${options.tuning.sources.join(', ')}).`,
+      spec: tuningConvergenceSpec(summary, run.provenance.device.name),
+    });
+  }
+  for (const f of specs) {
     const { svg, png } = await renderFigure(f.spec);
     const svgPath = join(outDir, `${f.name}.svg`);
     const pngPath = join(outDir, `${f.name}.png`);

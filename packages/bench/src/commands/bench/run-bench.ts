@@ -164,7 +164,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const path = await writeRunToResultsDir(opts.results, run);
   process.stdout.write(`${summaryTable(resultsRows)}\nresults: ${path}\n`);
   if (opts.report) {
-    const report = await writeReportFor(path);
+    const report = await writeReportFor(path, opts.results);
     process.stdout.write(`report: ${report}\n`);
   }
   return resultsRows.some((r) => r.status === 'failed') ? 1 : 0;

@@ -3,6 +3,7 @@ import { ConfigError } from '@unet3d/core';
 import { type AnalyticSource, flopsAnalytic, writeReport } from '@unet3d/report';
 import { newestResultsPerDevice } from '@unet3d/results';
 import { loadAll, printErrors } from './load-all.js';
+import { tuningLogsFor } from './tuning-logs.js';
 
 export interface ReportCommandOptions {
   /** Results files; empty means the newest file of every device folder under `results`. */
@@ -47,7 +48,8 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
   for (const [i, run] of runs.entries()) {
     const file = files[i]!;
     const outDir = reportDirFor(file, opts.out, files.length > 1);
-    const written = await writeReport({ run, source: file, outDir, analytic });
+    const tuning = await tuningLogsFor(opts.results, run);
+    const written = await writeReport({ run, source: file, outDir, analytic, ...(tuning ? { tuning } : {}) });
     io.out(`report: ${written.markdown} (from ${file}; ${written.figures.length} figures as SVG + PNG)\n`);
   }
   return 0;

@@ -1,0 +1,56 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SyntheticMeasurer, tuneWorkloads } from '@unet3d/backend-tvm';
+import { convSpec, convWorkload } from '@unet3d/core';
+import { flopsAnalytic } from '@unet3d/report';
+import { sampleRun } from '@unet3d/report/testing';
+import { deviceSlug } from '@unet3d/results';
+import { describe, expect, it } from 'vitest';
+import { runReportCommand } from './run-report.js';
+import { tuningLogsFor } from './tuning-logs.js';
+
+describe('tuning convergence in the report', () => {
+  it('finds the device’s tuning logs and renders best-so-far GFLOP/s against trials', async () => {
+    const analytic = flopsAnalytic();
+    const run = sampleRun({ analytic, device: 'cuda', patch: [16, 32, 32] });
+    const root = await mkdtemp(join(tmpdir(), 'unet3d-tuning-report-'));
+    const slug = deviceSlug({ kind: 'cuda', name: run.provenance.device.name });
+    // A real tuning run of two workloads, measured by a synthetic cost function (no GPU here).
+    const workloads = [
+      convWorkload([1, 8, 4, 8, 8], 8, convSpec({ kernel: 3, padding: 1 })),
+      convWorkload([1, 16, 4, 8, 8], 8, convSpec({ kernel: 1 })),
+    ];
+    await tuneWorkloads({
+      workloads,
+      passes: ['forward', 'backwardFilter'],
+      precision: 'fp32',
+      logPath: join(root, 'tuning', slug, 'test-fp32.jsonl'),
+      tuner: 'random',
+      seed: 1,
+      budget: 12,
+      measurer: new SyntheticMeasurer((v) => 0.01 + 0.001 * ((v['tile_k'] ?? 1) % 7)),
+    });
+    const logs = await tuningLogsFor(root, run);
+    expect(logs?.records).toHaveLength(4 * 12);
+    expect(logs?.sources).toEqual([join(root, 'tuning', slug, 'test-fp32.jsonl')]);
+
+    const resultsFile = join(root, slug, '2026-01-01T00-00-00.000Z.json');
+    await (await import('@unet3d/results')).writeResultsAtomic(resultsFile, run);
+    const out: string[] = [];
+    const code = await runReportCommand(
+      { files: [resultsFile], results: root },
+      { analytic, out: (t) => out.push(t), err: () => {} },
+    );
+    expect(code).toBe(0);
+    const names = await readdir(join(root, slug, 'report'));
+    expect(names).toContain('tuning-convergence.png');
+    const md = await readFile(join(root, slug, 'report', 'report.md'), 'utf8');
+    expect(md).toMatch(/Tuning convergence of the tuned backend: .*48 trials/);
+  });
+
+  it('has nothing to add without a tuning folder', async () => {
+    const run = sampleRun({ analytic: flopsAnalytic(), device: 'cpu', patch: [16, 32, 32] });
+    expect(await tuningLogsFor(await mkdtemp(join(tmpdir(), 'x-')), run)).toBeUndefined();
+  });
+});
