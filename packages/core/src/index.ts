@@ -4,4 +4,5 @@ export * from './conv-spec.js';
 export * from './conv-workload.js';
 export * from './device.js';
 export * from './errors.js';
+export * from './seeded-rng.js';
 export * from './shape.js';

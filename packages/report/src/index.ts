@@ -12,6 +12,5 @@ export * from './paper-table1.js';
 export * from './stats/bootstrap.js';
 export * from './stats/holm.js';
 export * from './stats/mann-whitney.js';
-export * from './stats/rng.js';
 export * from './table1.js';
 export * from './write-report.js';

@@ -1,4 +1,5 @@
 import type { HostArray, Shape, Tensor } from '@unet3d/core';
+import { seededRng } from '@unet3d/core';
 import { expect } from 'vitest';
 import { CpuDevice } from '../cpu-device.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
@@ -6,14 +7,7 @@ import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 /** Test-only helpers: a seeded generator, random tensors, and a central-difference gradient check. */
 
 export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRng(seed).next;
 }
 
 /** `n` values uniform in [lo, hi), each exactly representable in float32. */

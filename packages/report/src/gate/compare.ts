@@ -1,10 +1,9 @@
-import { ConfigError } from '@unet3d/core';
+import { ConfigError, seededRng } from '@unet3d/core';
 import type { BenchRow, BenchRun, PassKind } from '@unet3d/results';
 import { quantile } from '@unet3d/results';
 import { bootstrapMedianRatio } from '../stats/bootstrap.js';
 import { holmAdjust } from '../stats/holm.js';
 import { mannWhitneyGreater } from '../stats/mann-whitney.js';
-import { seededRng } from '../stats/rng.js';
 
 export interface GateOptions {
   /** A slowdown counts only when the median ratio exceeds 1 + maxSlowdown (0.05 = 5%). */

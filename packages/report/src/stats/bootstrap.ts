@@ -1,5 +1,5 @@
+import type { SeededRng as Rng } from '@unet3d/core';
 import { quantile } from '@unet3d/results';
-import type { Rng } from './rng.js';
 
 export interface RatioInterval {
   /** median(current) / median(baseline) of the observed samples. */

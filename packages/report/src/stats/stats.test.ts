@@ -1,8 +1,8 @@
+import { seededRng } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { bootstrapMedianRatio } from './bootstrap.js';
 import { holmAdjust } from './holm.js';
 import { erfc, mannWhitneyGreater } from './mann-whitney.js';
-import { seededRng } from './rng.js';
 
 describe('seededRng', () => {
   it('repeats for a seed and differs across seeds', () => {

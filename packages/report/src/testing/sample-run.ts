@@ -4,6 +4,7 @@
  * measurement; provenance notes say so.
  */
 import type { ConvPass } from '@unet3d/core';
+import { seededRng } from '@unet3d/core';
 import {
   type BenchRow,
   type BenchRun,
@@ -14,7 +15,6 @@ import {
 } from '@unet3d/results';
 import type { AnalyticSource } from '../analytic.js';
 import { PAPER_TABLE1 } from '../paper-table1.js';
-import { seededRng } from '../stats/rng.js';
 
 export interface SampleRunOptions {
   readonly analytic: AnalyticSource;

@@ -97,7 +97,7 @@ export class ModelTuner extends Tuner {
       maxFeatures: 0.8,
       replacement: true,
       useSampleBagging: true,
-      seed: this.rng.seed31(),
+      seed: this.rng.int(0x7fffffff),
       noOOB: true,
       treeOptions: { minNumSamples: 2 },
     } as unknown as ConstructorParameters<typeof RandomForestRegression>[0]);

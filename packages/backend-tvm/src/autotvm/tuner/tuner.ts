@@ -1,4 +1,4 @@
-import { Rng } from '../../rng.js';
+import { createRng, type Rng } from '../../rng.js';
 import { type MeasureResult, meanCost } from '../measure-error.js';
 import type { ConfigSpace } from '../space.js';
 
@@ -33,7 +33,7 @@ export abstract class Tuner {
     protected readonly target: TunerTarget,
     seed: number,
   ) {
-    this.rng = new Rng(seed);
+    this.rng = createRng(seed);
   }
 
   get space(): ConfigSpace {
