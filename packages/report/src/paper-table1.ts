@@ -1,3 +1,6 @@
+import { PAPER_TABLE1_GFLOP } from '@unet3d/flops';
+import type { ModelName } from '@unet3d/model';
+
 /**
  * Table 1 of Zhuang et al. as printed in the paper (NVIDIA TITAN X, PyTorch/cuDNN vs AutoTVM). These are
  * the paper's numbers, shown only in columns labelled "paper"; nothing we measure is taken from here.
@@ -5,6 +8,10 @@
  */
 export interface PaperTable1Row {
   readonly paperRow: 1 | 2 | 3 | 4;
+  /** Our stable id for the row (results files, `bench --rows`). */
+  readonly id: string;
+  /** The network of the row (@unet3d/model). */
+  readonly model: ModelName;
   readonly strided: boolean;
   readonly channels: readonly number[];
   readonly implementation: 'pytorch-cudnn' | 'tvm';
@@ -18,41 +25,49 @@ export interface PaperTable1Row {
 export const PAPER_TABLE1: readonly PaperTable1Row[] = [
   {
     paperRow: 1,
+    id: 'baseline-cudnn',
+    model: 'baseline',
     strided: false,
     channels: [24, 32, 48, 72, 104],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 92.63,
-    gflop: 430.66,
+    gflop: PAPER_TABLE1_GFLOP.baseline,
     gflopPerSecond: 607.25,
     timeSeconds: 0.71,
   },
   {
     paperRow: 2,
+    id: 'strided-cudnn',
+    model: 'strided',
     strided: true,
     channels: [24, 32, 48, 72, 104],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 92.57,
-    gflop: 97.02,
+    gflop: PAPER_TABLE1_GFLOP.strided,
     gflopPerSecond: 599.92,
     timeSeconds: 0.16,
   },
   {
     paperRow: 3,
+    id: 'scaled-cudnn',
+    model: 'scaled',
     strided: true,
     channels: [24, 64, 192, 192, 192],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 93.08,
-    gflop: 211.24,
+    gflop: PAPER_TABLE1_GFLOP.scaled,
     gflopPerSecond: 983.35,
     timeSeconds: 0.21,
   },
   {
     paperRow: 4,
+    id: 'scaled-tvm',
+    model: 'scaled',
     strided: true,
     channels: [24, 64, 192, 192, 192],
     implementation: 'tvm',
     accuracyPercent: 93.08,
-    gflop: 211.24,
+    gflop: PAPER_TABLE1_GFLOP.scaled,
     gflopPerSecond: 1627.13,
     timeSeconds: 0.13,
   },

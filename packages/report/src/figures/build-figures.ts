@@ -18,13 +18,11 @@ export interface FigureSpec {
   readonly spec: TopLevelSpec;
 }
 
-const PAPER_MODEL = ['baseline', 'strided', 'scaled', 'scaled'] as const;
-
 function rowLabel(paperRow: number, row: BenchRow | undefined): string {
   const p = PAPER_TABLE1[paperRow - 1]!;
   const channels = (row?.channels ?? p.channels).join(',');
   const stride = (row?.strided ?? p.strided) ? 'strided input conv' : 'no stride';
-  return `row ${paperRow}: '${row?.model ?? PAPER_MODEL[paperRow - 1]}' (${stride}, channels ${channels})`;
+  return `row ${paperRow}: '${row?.model ?? p.model}' (${stride}, channels ${channels})`;
 }
 
 function whyNoTimes(row: BenchRow | undefined): string | null {
@@ -49,7 +47,7 @@ function countsFor(run: BenchRun, paperRow: number, analytic: AnalyticSource): L
   }
   const p = PAPER_TABLE1[paperRow - 1]!;
   const counts = analytic.convCounts({
-    model: PAPER_MODEL[paperRow - 1]!,
+    model: p.model,
     channels: p.channels,
     strided: p.strided,
     patch: run.provenance.patch,

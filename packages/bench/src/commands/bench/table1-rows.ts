@@ -1,18 +1,17 @@
-import type { ModelName } from '@unet3d/model';
-import type { PaperImplementation } from '@unet3d/results';
+import { PAPER_TABLE1 } from '@unet3d/report';
 
-/** One row of the paper's Table 1: a network and the implementation the paper timed it with. */
+/** One row of the paper's Table 1 to measure: its id, network and the implementation the paper timed. */
 export interface Table1Row {
-  /** Stable id used in results files and by `--rows`. */
   readonly id: string;
   readonly paperRow: 1 | 2 | 3 | 4;
-  readonly model: ModelName;
-  readonly paperImplementation: PaperImplementation;
+  readonly model: (typeof PAPER_TABLE1)[number]['model'];
+  readonly paperImplementation: (typeof PAPER_TABLE1)[number]['implementation'];
 }
 
-export const TABLE1_ROWS: readonly Table1Row[] = [
-  { id: 'baseline-cudnn', paperRow: 1, model: 'baseline', paperImplementation: 'pytorch-cudnn' },
-  { id: 'strided-cudnn', paperRow: 2, model: 'strided', paperImplementation: 'pytorch-cudnn' },
-  { id: 'scaled-cudnn', paperRow: 3, model: 'scaled', paperImplementation: 'pytorch-cudnn' },
-  { id: 'scaled-tvm', paperRow: 4, model: 'scaled', paperImplementation: 'tvm' },
-];
+/** The four rows, from the report's one description of the paper's table. */
+export const TABLE1_ROWS: readonly Table1Row[] = PAPER_TABLE1.map((p) => ({
+  id: p.id,
+  paperRow: p.paperRow,
+  model: p.model,
+  paperImplementation: p.implementation,
+}));
