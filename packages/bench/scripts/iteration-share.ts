@@ -7,7 +7,8 @@ import '@unet3d/backend-onnxruntime/register';
 import { getBackendRegistration } from '@unet3d/core';
 import { CpuDevice } from '@unet3d/cpu';
 import { makeTrainingBatch } from '@unet3d/data';
-import { buildNetwork, createTrainer } from '@unet3d/model';
+import { buildNetwork } from '@unet3d/model';
+import { createTrainer } from '@unet3d/train';
 
 const argv = process.argv.slice(2);
 const model = (argv[0] ?? 'strided') as 'strided';

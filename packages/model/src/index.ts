@@ -1,4 +1,3 @@
-export * from './executor/index.js';
 export * from './network/build-network.js';
 export * from './network/layer.js';
 export * from './network/layer-factory.js';

@@ -8,7 +8,6 @@ export * from './gate/compare.js';
 export * from './gate/markdown.js';
 export * from './layer-stats.js';
 export * from './markdown.js';
-export * from './paper-table1.js';
 export * from './stats/bootstrap.js';
 export * from './stats/holm.js';
 export * from './stats/mann-whitney.js';

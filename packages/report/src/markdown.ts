@@ -1,6 +1,6 @@
+import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
 import type { BenchRun } from '@unet3d/results';
 import { cell, fmt, fmtBytes } from './format.js';
-import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from './paper-table1.js';
 import type { Table1Line } from './table1.js';
 
 export interface MarkdownInput {

@@ -1,8 +1,8 @@
+import { PAPER_TABLE1 } from '@unet3d/paper';
 import { describe, expect, it } from 'vitest';
 import { NO_ANALYTIC } from './analytic.js';
 import { flopsAnalytic } from './analytic-flops.js';
 import { renderMarkdown } from './markdown.js';
-import { PAPER_TABLE1 } from './paper-table1.js';
 import { buildTable1 } from './table1.js';
 import { sampleRun } from './testing/sample-run.js';
 

@@ -1,7 +1,7 @@
+import { PAPER_TABLE1, type PaperTable1Row, paperBackend } from '@unet3d/paper';
 import type { BenchRow, BenchRun } from '@unet3d/results';
 import type { AnalyticSource } from './analytic.js';
 import { networkQuery, totalMacs } from './layer-stats.js';
-import { PAPER_BACKENDS, PAPER_TABLE1, type PaperTable1Row } from './paper-table1.js';
 
 /** The paper's values for a row, with the paper's own speedup over its row 1. */
 export interface PaperValues {
@@ -73,7 +73,7 @@ function ourValues(run: BenchRun, row: BenchRow, analytic: AnalyticSource, row1M
     backend: row.backend,
     backendDevice: row.backendDevice,
     paperImplementation:
-      row.backendDevice === 'cuda' && PAPER_BACKENDS[row.paperImplementation].includes(row.backend),
+      row.backendDevice === 'cuda' && paperBackend(row.paperImplementation) === row.backend,
     gflop,
     gflopFrom: from,
     gflopPerSecondMacAsOneOp: rate,

@@ -1,12 +1,10 @@
+import { PAPER_IMPLEMENTATIONS } from '@unet3d/paper';
 import { z } from 'zod';
 
 const nonNegative = z.number().nonnegative();
 
 export const PASS_KINDS = ['forward', 'backwardData', 'backwardFilter', 'other'] as const;
 export type PassKind = (typeof PASS_KINDS)[number];
-
-export const PAPER_IMPLEMENTATIONS = ['pytorch-cudnn', 'tvm'] as const;
-export type PaperImplementation = (typeof PAPER_IMPLEMENTATIONS)[number];
 
 export const ROW_STATUSES = ['ok', 'failed', 'not-run'] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];

@@ -1,4 +1,5 @@
 import { ConfigError } from '@unet3d/core';
+import { DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/paper';
 import type { ModelName, Network } from './network.js';
 import { buildResidualSymmetricUnet } from './residual-symmetric-unet.js';
 
@@ -15,10 +16,6 @@ export const MODEL_NAMES: readonly ModelName[] = ['baseline', 'strided', 'scaled
 
 /** The paper's levels per model (5: four 2×2×2 poolings). */
 export const PAPER_LEVELS = 5;
-
-/** The paper's training patch (z, y, x) and batch. */
-export const DEFAULT_PATCH: readonly [number, number, number] = [64, 128, 128];
-export const DEFAULT_BATCH = 1;
 
 export interface BuildNetworkOptions {
   model: ModelName | string;

@@ -1,8 +1,8 @@
+import { IMPLEMENTATION_LABEL, PAPER_TABLE1 } from '@unet3d/paper';
 import type { BenchRow, BenchRun } from '@unet3d/results';
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticSource } from '../analytic.js';
 import { type LayerPassStat, rowConvStats } from '../layer-stats.js';
-import { IMPLEMENTATION_LABEL, PAPER_TABLE1 } from '../paper-table1.js';
 import { findPaperRow } from '../table1.js';
 import { fig3Spec } from './fig3-baseline.js';
 import { fig4Spec, type LayerWork } from './fig4-distribution.js';

@@ -5,6 +5,7 @@
  */
 import type { ConvPass } from '@unet3d/core';
 import { seededRng } from '@unet3d/core';
+import { PAPER_TABLE1 } from '@unet3d/paper';
 import {
   type BenchRow,
   type BenchRun,
@@ -14,7 +15,6 @@ import {
   rowMetrics,
 } from '@unet3d/results';
 import type { AnalyticSource } from '../analytic.js';
-import { PAPER_TABLE1 } from '../paper-table1.js';
 
 export interface SampleRunOptions {
   readonly analytic: AnalyticSource;

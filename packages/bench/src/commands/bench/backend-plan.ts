@@ -1,5 +1,5 @@
 import { ConfigError } from '@unet3d/core';
-import type { PaperImplementation } from '@unet3d/results';
+import type { PaperImplementation } from '@unet3d/paper';
 import { knownBackendNames } from '../../backends.js';
 import { TABLE1_ROWS, type Table1Row } from './table1-rows.js';
 

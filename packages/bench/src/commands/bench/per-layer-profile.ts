@@ -1,6 +1,7 @@
 import { layerCost } from '@unet3d/flops';
-import type { LayerTiming, Network } from '@unet3d/model';
+import type { Network } from '@unet3d/model';
 import { type PassKind, type PerLayerTiming, perLayerTiming } from '@unet3d/results';
+import type { LayerTiming } from '@unet3d/train';
 
 /**
  * Collects per-layer timings over profiled iterations. Conv passes keep their own entries (forward,

@@ -1,5 +1,6 @@
 import { type MathMode, Unet3dError } from '@unet3d/core';
-import { buildNetwork, DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/model';
+import { buildNetwork } from '@unet3d/model';
+import { DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/paper';
 import {
   type BenchRowInput,
   type BenchRunInput,

@@ -1,4 +1,4 @@
-import { PAPER_TABLE1 } from '@unet3d/report';
+import { PAPER_TABLE1 } from '@unet3d/paper';
 
 /** One row of the paper's Table 1 to measure: its id, network and the implementation the paper timed. */
 export interface Table1Row {
@@ -8,7 +8,7 @@ export interface Table1Row {
   readonly paperImplementation: (typeof PAPER_TABLE1)[number]['implementation'];
 }
 
-/** The four rows, from the report's one description of the paper's table. */
+/** The four rows, from the one description (@unet3d/paper) of the paper's table. */
 export const TABLE1_ROWS: readonly Table1Row[] = PAPER_TABLE1.map((p) => ({
   id: p.id,
   paperRow: p.paperRow,

@@ -1,6 +1,7 @@
 import { ConfigError } from '@unet3d/core';
-import { type Precision, parsePrecision } from '@unet3d/flops';
-import { DEFAULT_BATCH, DEFAULT_PATCH, isModelName, MODEL_NAMES, type ModelName } from '@unet3d/model';
+import { type FlopsReportOptions, parsePrecision } from '@unet3d/flops';
+import { isModelName, MODEL_NAMES } from '@unet3d/model';
+import { DEFAULT_BATCH, DEFAULT_PATCH } from '@unet3d/paper';
 
 /** The raw option strings commander hands over (all optional except the model). */
 export interface FlopsRawOptions {
@@ -13,14 +14,7 @@ export interface FlopsRawOptions {
   json?: boolean;
 }
 
-export interface FlopsOptions {
-  model: ModelName;
-  input: [number, number, number];
-  batch: number;
-  /** Undefined: the model's paper channels. */
-  channels: number[] | undefined;
-  device: string;
-  precision: Precision;
+export interface FlopsOptions extends FlopsReportOptions {
   json: boolean;
 }
 

@@ -1,11 +1,8 @@
+import { computeFlopsReport, flopsReportJson, renderFlopsTable } from '@unet3d/flops';
 import type { Command } from 'commander';
 import { parseFlopsOptions } from './flops-options.js';
-import { computeFlopsReport, flopsReportJson } from './flops-report.js';
-import { renderFlopsTable } from './flops-table.js';
 
 export { type FlopsOptions, type FlopsRawOptions, parseFlopsOptions } from './flops-options.js';
-export { computeFlopsReport, type FlopsReport, flopsReportJson } from './flops-report.js';
-export { renderFlopsTable } from './flops-table.js';
 
 /** `unet3d flops`: per-layer FLOP, parameters, bytes and totals of a Table-1 network. */
 export function register(program: Command): void {

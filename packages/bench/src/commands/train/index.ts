@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { ConfigError, formatShape } from '@unet3d/core';
-import { DEFAULT_PATCH, isModelName, MODEL_PRESETS } from '@unet3d/model';
+import { isModelName, MODEL_PRESETS } from '@unet3d/model';
+import { DEFAULT_PATCH } from '@unet3d/paper';
+import { runTraining, type TrainingConfig } from '@unet3d/train';
 import type { Command } from 'commander';
 import { openBackend } from '../../backends.js';
 import { parseNonNegativeInt, parsePatch, parsePositiveInt, parsePositiveNumber } from '../../options.js';
-import { runTraining, type TrainingConfig } from './loop.js';
 import { defaultReporter } from './progress.js';
 
 interface TrainCliOptions {

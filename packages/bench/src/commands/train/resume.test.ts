@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '@unet3d/train';
 import { describe, expect, it } from 'vitest';
-import { readCheckpoint } from './checkpoint.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const bin = join(repo, 'packages/bench/src/bin.ts');

@@ -6,7 +6,7 @@ import {
   shapesEqual,
   type Tensor,
 } from '@unet3d/core';
-import type { Network } from '../network/network.js';
+import type { Network } from '@unet3d/model';
 import { filled, initConvBias, initConvWeight } from './init.js';
 
 /** A named tensor owned by the executor: trainable parameters and batch-norm running statistics. */

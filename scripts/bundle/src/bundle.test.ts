@@ -10,7 +10,7 @@ import { findPackageDir, keepFile, NATIVE_PACKAGES } from './natives.js';
 import { launcherScript, readmeText } from './texts.js';
 
 const run = promisify(execFile);
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Why the end-to-end tests cannot run here, or undefined when they can. */
 async function esbuildUnavailable(): Promise<string | undefined> {

@@ -4,14 +4,9 @@
  */
 import { createReferenceBackend, seededRng } from '@unet3d/core/testing';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
+import { buildNetwork, buildResidualSymmetricUnet, type Network } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';
-import {
-  type Batch,
-  buildNetwork,
-  buildResidualSymmetricUnet,
-  createTrainer,
-  type Network,
-} from '../index.js';
+import { type Batch, createTrainer } from './index.js';
 
 function randomBatch(
   network: Network,

@@ -1,9 +1,10 @@
 import { ConfigError, type ConvBackend, type Device, type Triple } from '@unet3d/core';
-import { AFFINITY_CHANNELS, buildNetwork, createTrainer, type Network, type Trainer } from '@unet3d/model';
+import { AFFINITY_CHANNELS, buildNetwork, type Network } from '@unet3d/model';
 import { affinityAccuracy } from './accuracy.js';
 import { type CheckpointConfig, configDifferences, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { SyntheticData } from './data.js';
-import type { ProgressReporter } from './progress.js';
+import { createTrainer, type Trainer } from './executor/index.js';
+import type { ProgressReporter } from './progress-reporter.js';
 
 /** What a run is: recorded in every checkpoint; a resumed run must match it. */
 export interface TrainingConfig {

@@ -1,6 +1,6 @@
 import { ConfigError, type Shape5D, ShapeError, shapesEqual } from '@unet3d/core';
-import { type Layer, layerInputs } from '../network/layer.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '@unet3d/model';
+import { type Layer, layerInputs } from '@unet3d/model';
 
 /** The name of the network input tensor in the layer IR. */
 export const INPUT = 'input';

@@ -1,5 +1,5 @@
 import { type ConvBackend, type Device, ShapeError, shapesEqual, type Tensor } from '@unet3d/core';
-import { layerInputs } from '../network/layer.js';
+import { layerInputs } from '@unet3d/model';
 import type { Activations } from './activations.js';
 import type { ParameterStore } from './parameters.js';
 import type { ExecutionPlan } from './plan.js';

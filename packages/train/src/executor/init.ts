@@ -1,5 +1,5 @@
 import { numel, type Shape } from '@unet3d/core';
-import type { ConvLayer } from '../network/layer.js';
+import type { ConvLayer } from '@unet3d/model';
 import { createRng } from './rng.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   type HostArray,
   type Tensor,
 } from '@unet3d/core';
-import type { Network } from '../network/network.js';
+import type { Network } from '@unet3d/model';
 import { Activations } from './activations.js';
 import { Adam, type AdamConfig, adamConfig } from './adam.js';
 import { runBackward } from './backward.js';

@@ -4,8 +4,9 @@
  */
 import { createReferenceBackend, seededRng } from '@unet3d/core/testing';
 import { CpuDevice } from '@unet3d/cpu';
+import { buildResidualSymmetricUnet, type Network } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';
-import { buildResidualSymmetricUnet, createTrainer, type Network } from '../index.js';
+import { createTrainer } from './index.js';
 
 const tiny = (): Network =>
   buildResidualSymmetricUnet({ name: 'tiny', channels: [3, 4], strided: true, input: [4, 8, 8], batch: 1 });

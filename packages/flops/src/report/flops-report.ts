@@ -1,32 +1,36 @@
-import {
-  arithmeticIntensity,
-  type CostTotals,
-  getDeviceProfile,
-  type LayerCost,
-  type NetworkCost,
-  type NetworkRoofline,
-  networkCost,
-  networkRoofline,
-  type OpCost,
-  PAPER_TABLE1_GFLOP,
-  PASS_NAMES,
-  type PassCost,
-  passBytes,
-  relativeToPaper,
-} from '@unet3d/flops';
-import { buildNetwork, DEFAULT_BATCH, DEFAULT_PATCH, MODEL_PRESETS } from '@unet3d/model';
-import type { FlopsOptions } from './flops-options.js';
+import { buildNetwork, MODEL_PRESETS, type ModelName } from '@unet3d/model';
+import { DEFAULT_BATCH, DEFAULT_PATCH, paperGflop, relativeToPaper } from '@unet3d/paper';
+import { arithmeticIntensity, passBytes } from '../arithmetic-intensity.js';
+import { getDeviceProfile } from '../device-profiles.js';
+import type { LayerCost } from '../layer-cost.js';
+import { type CostTotals, type NetworkCost, networkCost } from '../network-cost.js';
+import { type OpCost, PASS_NAMES, type PassCost } from '../pass-cost.js';
+import { type NetworkRoofline, networkRoofline } from '../roofline.js';
+import type { Precision } from '../storage.js';
+
+/** What the FLOP report is computed for. */
+export interface FlopsReportOptions {
+  model: ModelName;
+  /** Patch (D, H, W). */
+  input: [number, number, number];
+  batch: number;
+  /** Undefined: the model's paper channels. */
+  channels: number[] | undefined;
+  /** Device profile id for the roofline (see device-profiles.ts). */
+  device: string;
+  precision: Precision;
+}
 
 /** Everything the `flops` command shows, computed once. */
 export interface FlopsReport {
-  readonly options: FlopsOptions;
+  readonly options: FlopsReportOptions;
   readonly cost: NetworkCost;
   readonly roofline: NetworkRoofline;
   /** Table 1's figure when the configuration is the paper's (default patch, batch and channels). */
   readonly paper: { readonly gflop: number; readonly relative: number } | undefined;
 }
 
-export function computeFlopsReport(options: FlopsOptions): FlopsReport {
+export function computeFlopsReport(options: FlopsReportOptions): FlopsReport {
   const network = buildNetwork({
     model: options.model,
     input: options.input,
@@ -41,7 +45,7 @@ export function computeFlopsReport(options: FlopsOptions): FlopsReport {
     network.channels.every((c, i) => c === MODEL_PRESETS[options.model].channels[i]);
   const paper = isPaperConfig
     ? {
-        gflop: PAPER_TABLE1_GFLOP[options.model],
+        gflop: paperGflop(options.model),
         relative: relativeToPaper(options.model, cost.totals.paperGmac),
       }
     : undefined;

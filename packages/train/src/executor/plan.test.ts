@@ -1,6 +1,5 @@
+import { buildNetwork, buildResidualSymmetricUnet } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from '../network/build-network.js';
-import { buildResidualSymmetricUnet } from '../network/residual-symmetric-unet.js';
 import { adamConfig } from './adam.js';
 import { convFanIn } from './init.js';
 import { assertTrainable, INPUT, planNetwork } from './plan.js';

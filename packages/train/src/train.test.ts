@@ -3,7 +3,7 @@ import { CpuDevice } from '@unet3d/cpu';
 import { buildResidualSymmetricUnet } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';
 import { runTraining } from './loop.js';
-import { plainReporter } from './progress.js';
+import { plainReporter } from './progress-reporter.js';
 
 describe('training on synthetic data', () => {
   it('200 iterations halve the loss and reach > 90% held-out nearest-neighbour affinity accuracy', async () => {

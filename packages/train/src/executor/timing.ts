@@ -1,5 +1,5 @@
 import type { Device } from '@unet3d/core';
-import type { LayerKind } from '../network/layer.js';
+import type { LayerKind } from '@unet3d/model';
 
 export type TimingPass = 'forward' | 'backwardData' | 'backwardFilter' | 'backward';
 

@@ -1,22 +1,36 @@
-import { PAPER_TABLE1_GFLOP } from '@unet3d/flops';
-import type { ModelName } from '@unet3d/model';
-
 /**
- * Table 1 of Zhuang et al. as printed in the paper (NVIDIA TITAN X, PyTorch/cuDNN vs AutoTVM). These are
- * the paper's numbers, shown only in columns labelled "paper"; nothing we measure is taken from here.
- * GFLOP counts one multiply-accumulate as one operation; GFLOP/s is that divided by the time.
+ * Table 1 of Zhuang et al., "Optimizing the Computational Efficiency of 3D Segmentation Models for
+ * Connectomics", as printed (NVIDIA TITAN X, PyTorch/cuDNN vs AutoTVM, batch 1 × 64×128×128). These are the
+ * paper's numbers, shown only in columns labelled "paper"; nothing we measure is taken from here. This is
+ * the one source file in the repository where they are typed.
+ *
+ * GFLOP counts one multiply-accumulate as one operation (the paper's O(l) = h·w·c²·bs·kh·kw, conv forward +
+ * backward-data + backward-filter); GFLOP/s is that divided by the time per iteration.
  */
+
+/** The paper's networks (the names of `@unet3d/model`'s presets). */
+export type PaperModel = 'baseline' | 'strided' | 'scaled';
+
+/** The two implementations the paper timed. */
+export const PAPER_IMPLEMENTATIONS = ['pytorch-cudnn', 'tvm'] as const;
+export type PaperImplementation = (typeof PAPER_IMPLEMENTATIONS)[number];
+
+/** The paper's training patch (D, H, W) and batch: Table 1's configuration. */
+export const DEFAULT_PATCH: readonly [number, number, number] = [64, 128, 128];
+export const DEFAULT_BATCH = 1;
+
 export interface PaperTable1Row {
   readonly paperRow: 1 | 2 | 3 | 4;
   /** Our stable id for the row (results files, `bench --rows`). */
   readonly id: string;
-  /** The network of the row (@unet3d/model). */
-  readonly model: ModelName;
+  /** The network of the row (a `@unet3d/model` preset). */
+  readonly model: PaperModel;
   readonly strided: boolean;
   readonly channels: readonly number[];
-  readonly implementation: 'pytorch-cudnn' | 'tvm';
+  readonly implementation: PaperImplementation;
   /** Accuracy in percent as printed. */
   readonly accuracyPercent: number;
+  /** GFLOP per iteration, 1 MAC = 1 operation, at DEFAULT_PATCH × DEFAULT_BATCH. */
   readonly gflop: number;
   readonly gflopPerSecond: number;
   readonly timeSeconds: number;
@@ -31,7 +45,7 @@ export const PAPER_TABLE1: readonly PaperTable1Row[] = [
     channels: [24, 32, 48, 72, 104],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 92.63,
-    gflop: PAPER_TABLE1_GFLOP.baseline,
+    gflop: 430.66,
     gflopPerSecond: 607.25,
     timeSeconds: 0.71,
   },
@@ -43,7 +57,7 @@ export const PAPER_TABLE1: readonly PaperTable1Row[] = [
     channels: [24, 32, 48, 72, 104],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 92.57,
-    gflop: PAPER_TABLE1_GFLOP.strided,
+    gflop: 97.02,
     gflopPerSecond: 599.92,
     timeSeconds: 0.16,
   },
@@ -55,7 +69,7 @@ export const PAPER_TABLE1: readonly PaperTable1Row[] = [
     channels: [24, 64, 192, 192, 192],
     implementation: 'pytorch-cudnn',
     accuracyPercent: 93.08,
-    gflop: PAPER_TABLE1_GFLOP.scaled,
+    gflop: 211.24,
     gflopPerSecond: 983.35,
     timeSeconds: 0.21,
   },
@@ -67,7 +81,7 @@ export const PAPER_TABLE1: readonly PaperTable1Row[] = [
     channels: [24, 64, 192, 192, 192],
     implementation: 'tvm',
     accuracyPercent: 93.08,
-    gflop: PAPER_TABLE1_GFLOP.scaled,
+    gflop: 211.24,
     gflopPerSecond: 1627.13,
     timeSeconds: 0.13,
   },
@@ -75,14 +89,3 @@ export const PAPER_TABLE1: readonly PaperTable1Row[] = [
 
 /** The device the paper measured on and its quoted peak (for captions only). */
 export const PAPER_DEVICE = 'NVIDIA TITAN X (paper: 10 TFLOP/s peak)';
-
-export const IMPLEMENTATION_LABEL: Record<PaperTable1Row['implementation'], string> = {
-  'pytorch-cudnn': 'PyTorch (cuDNN)',
-  tvm: 'TVM (AutoTVM-tuned)',
-};
-
-/** Backends that are the paper's implementation for a row (registry names). */
-export const PAPER_BACKENDS: Record<PaperTable1Row['implementation'], readonly string[]> = {
-  'pytorch-cudnn': ['cudnn'],
-  tvm: ['tvm'],
-};

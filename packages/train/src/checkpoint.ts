@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataFileError, errorToOneLine, type Shape } from '@unet3d/core';
-import { TRAINER_STATE_VERSION, type TrainerState } from '@unet3d/model';
+import { TRAINER_STATE_VERSION, type TrainerState } from './executor/index.js';
 
 /**
  * Training checkpoint file, version 1 (little-endian):

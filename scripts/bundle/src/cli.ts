@@ -1,11 +1,11 @@
 /**
  * `pnpm bundle [--out DIR] [--minify] [--sourcemap]`: build the offline bundle of the unet3d CLI
- * (default dist-bundle/unet3d/). See packages/bench/src/bundle/bundle.ts.
+ * (default dist-bundle/unet3d/). See scripts/bundle/src/bundle.ts.
  */
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildBundle } from '../src/bundle/bundle.js';
+import { buildBundle } from './bundle.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
