@@ -12,8 +12,9 @@ import {
   convWeightShape,
   convWorkload,
   numel,
+  seededRng,
 } from '@unet3d/core';
-import { randomFloat32, seededRng } from '@unet3d/core/testing';
+import { randomFloat32 } from '@unet3d/core/testing';
 import { CpuDevice } from '@unet3d/cpu';
 import { geometryOf, macs } from '../src/geometry.js';
 import { OrtConvBackend } from '../src/ort-backend.js';

@@ -1,3 +1,5 @@
+import { ConfigError } from './errors.js';
+
 /**
  * The project's one seeded random-number generator: mulberry32 (32-bit state, period 2^32). Hand-rolled on
  * purpose: Math.random cannot be seeded, and the needs here (reproducible data, initialisation, search and
@@ -69,6 +71,29 @@ export function seededRng(seed: number): SeededRng {
       return items;
     },
   };
+}
+
+/**
+ * FNV-1a, 32-bit (Fowler–Noll–Vo; offset basis 0x811c9dc5, prime 0x01000193) of a string's UTF-16 code
+ * units: turns a stream name (e.g. a parameter name) into a stream number.
+ */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * The generator of stream `stream` of an integer `seed`: seededRng(mixSeed(seed, stream)). A string stream
+ * (a parameter name) is hashed with fnv1a32 first, so the same (seed, name) always gives the same values and
+ * different names unrelated ones. Throws ConfigError on a non-integer seed.
+ */
+export function createRng(seed: number, stream: number | string = 0): SeededRng {
+  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer, got ${seed}`);
+  return seededRng(mixSeed(seed >>> 0, typeof stream === 'string' ? fnv1a32(stream) : stream));
 }
 
 /** A well-mixed 32-bit seed for stream `stream` of `seed` (murmur3's finaliser), for independent streams. */

@@ -1,4 +1,5 @@
 import type { Triple } from '@unet3d/core';
+import { createRng } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import {
   AFFINITY_OFFSETS,
@@ -7,7 +8,6 @@ import {
   nearestNeighbourChannels,
   offsetReach,
 } from './affinity.js';
-import { createRng } from './rng.js';
 
 // A hand-built 2×3×3 label volume (z, y, x); 0 is membrane.
 const labels = Uint32Array.from([

@@ -1,8 +1,8 @@
 import type { Triple } from '@unet3d/core';
+import { createRng } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { AFFINITY_OFFSETS, affinities } from './affinity.js';
 import { samplePatch } from './patch.js';
-import { createRng } from './rng.js';
 import { generateSyntheticVolume } from './synthetic-volume.js';
 
 const volume = generateSyntheticVolume({ shape: [12, 40, 44], seed: 21, cellSize: 12 });

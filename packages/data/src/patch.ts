@@ -1,6 +1,6 @@
+import type { SeededRng as Rng } from '@unet3d/core';
 import { type Shape5D, ShapeError, type Triple } from '@unet3d/core';
 import { AFFINITY_OFFSETS, type AffinityOffset, affinitiesInRegion } from './affinity.js';
-import type { Rng } from './rng.js';
 
 /** The part of a synthetic volume a patch is cut from. */
 export interface LabelledVolume {

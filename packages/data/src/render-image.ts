@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { SeededRng as Rng } from '@unet3d/core';
 
 export interface RenderOptions {
   /** Mean cytoplasm intensity (before normalisation); each cell's mean is drawn around it. */

@@ -1,8 +1,7 @@
-import { ConfigError, ShapeError, type Triple } from '@unet3d/core';
+import { ConfigError, createRng, mixSeed, ShapeError, type Triple } from '@unet3d/core';
 import { gaussianBlur3d } from './blur.js';
 import { membraneMask } from './membrane.js';
 import { addGaussianNoise, renderImage, standardize } from './render-image.js';
-import { createRng, mixSeed } from './rng.js';
 import { voronoiLabels } from './voronoi.js';
 import { randomWarp } from './warp.js';
 

@@ -1,7 +1,6 @@
-import { ConfigError, type Shape5D, type Triple } from '@unet3d/core';
+import { ConfigError, createRng, type Shape5D, type Triple } from '@unet3d/core';
 import { AFFINITY_OFFSETS, type AffinityOffset, offsetReach } from './affinity.js';
-import { samplePatch } from './patch.js';
-import { createRng } from './rng.js';
+import { cropPatchBatch } from './patch-batch.js';
 import { generateSyntheticVolume, type SyntheticVolumeOptions } from './synthetic-volume.js';
 
 export interface TrainingBatchOptions extends Omit<SyntheticVolumeOptions, 'shape'> {
@@ -49,22 +48,20 @@ export function makeTrainingBatch(options: TrainingBatchOptions): TrainingBatch 
   }
   const shape: Triple = [patch[0] + margin[0], patch[1] + margin[1], patch[2] + margin[2]];
   const [pd, ph, pw] = patch;
-  const per = pd * ph * pw;
   const C = offsets.length;
-  const input = new Float32Array(batch * per);
-  const target = new Float32Array(batch * C * per);
-  const mask = new Float32Array(batch * C * per);
-  const rng = createRng(seed);
   const volumeSeeds: number[] = [];
-  for (let n = 0; n < batch; n++) {
-    const volumeSeed = rng.nextUint32();
-    volumeSeeds.push(volumeSeed);
-    const volume = generateSyntheticVolume({ ...volumeOptions, shape, seed: volumeSeed });
-    const p = samplePatch(volume, patch, rng, { offsets, context: reach });
-    input.set(p.input, n * per);
-    target.set(p.target, n * C * per);
-    mask.set(p.mask, n * C * per);
-  }
+  const { input, target, mask } = cropPatchBatch({
+    patch,
+    batch,
+    offsets,
+    context: reach,
+    rng: createRng(seed),
+    volumeFor: (_n, rng) => {
+      const volumeSeed = rng.nextUint32();
+      volumeSeeds.push(volumeSeed);
+      return generateSyntheticVolume({ ...volumeOptions, shape, seed: volumeSeed });
+    },
+  });
   return {
     input,
     inputShape: [batch, 1, pd, ph, pw],

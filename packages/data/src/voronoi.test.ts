@@ -1,6 +1,6 @@
 import type { Triple } from '@unet3d/core';
+import { createRng } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.js';
 import { voronoiLabels } from './voronoi.js';
 import { randomWarp, warpRow } from './warp.js';
 

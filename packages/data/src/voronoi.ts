@@ -1,5 +1,4 @@
-import type { Triple } from '@unet3d/core';
-import type { Rng } from './rng.js';
+import type { SeededRng as Rng, Triple } from '@unet3d/core';
 import { type WarpField, warpRow } from './warp.js';
 
 /** Lookup bins per seed-grid cube along each axis: finer bins give shorter candidate lists (~11 vs ~25). */

@@ -1,5 +1,5 @@
+import { createRng } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.js';
 import { randomWarp, warpRow } from './warp.js';
 
 describe('warpRow', () => {

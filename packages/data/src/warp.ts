@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { SeededRng as Rng } from '@unet3d/core';
 
 /**
  * A smooth, low-frequency displacement field d(p) = Σ_t A_t sin(k_t · p + φ_t), one set of terms per output

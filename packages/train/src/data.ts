@@ -1,12 +1,10 @@
-import { ConfigError, type Triple } from '@unet3d/core';
+import { ConfigError, createRng, mixSeed, type Triple } from '@unet3d/core';
 import {
   AFFINITY_OFFSETS,
-  createRng,
+  cropPatchBatch,
   generateSyntheticVolume,
-  mixSeed,
   offsetReach,
   type SyntheticVolume,
-  samplePatch,
 } from '@unet3d/data';
 
 export interface DataBatch {
@@ -53,23 +51,14 @@ export class SyntheticData {
   }
 
   private crop(volumes: readonly SyntheticVolume[], seed: number): DataBatch {
-    const { patch, batch } = this.options;
-    const rng = createRng(seed);
-    const per = patch[0] * patch[1] * patch[2];
-    const c = AFFINITY_OFFSETS.length;
-    const out: DataBatch = {
-      input: new Float32Array(batch * per),
-      target: new Float32Array(batch * c * per),
-      mask: new Float32Array(batch * c * per),
-    };
-    for (let n = 0; n < batch; n++) {
-      const volume = volumes[rng.int(volumes.length)]!;
-      const p = samplePatch(volume, patch, rng, { offsets: AFFINITY_OFFSETS, context: this.reach });
-      out.input.set(p.input, n * per);
-      out.target.set(p.target, n * c * per);
-      out.mask.set(p.mask, n * c * per);
-    }
-    return out;
+    return cropPatchBatch({
+      patch: this.options.patch,
+      batch: this.options.batch,
+      offsets: AFFINITY_OFFSETS,
+      context: this.reach,
+      rng: createRng(seed),
+      volumeFor: (_n, rng) => volumes[rng.int(volumes.length)]!,
+    });
   }
 
   /** The training batch of iteration `i` (1-based). */

@@ -3,11 +3,11 @@ import type { ConvBackend } from '../conv-backend.js';
 import { convSpec } from '../conv-spec.js';
 import { convWorkload } from '../conv-workload.js';
 import type { Device, HostArray, Tensor } from '../device.js';
+import { seededRng } from '../seeded-rng.js';
 import { numel, type Shape } from '../shape.js';
 import { checkBackendAgainstReference, errorStats, formatConformanceResult } from './check-backend.js';
 import { CONFORMANCE_WORKLOADS, conformanceWorkloads } from './conformance-workloads.js';
 import { createReferenceBackend } from './reference-backend.js';
-import { seededRng } from './seeded-rng.js';
 
 /** A bare host Device (memory only) so core's tests need no device package. */
 class HostTensor implements Tensor {

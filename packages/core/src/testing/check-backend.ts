@@ -9,10 +9,11 @@ import {
 } from '../conv-workload.js';
 import type { HostArray, Tensor } from '../device.js';
 import { errorToOneLine } from '../errors.js';
+import { seededRng } from '../seeded-rng.js';
 import { numel, type Shape, shapesEqual } from '../shape.js';
 import type { NamedWorkload } from './conformance-workloads.js';
+import { randomFloat32 } from './random-float32.js';
 import { referenceConv } from './reference-conv.js';
-import { randomFloat32, seededRng } from './seeded-rng.js';
 
 /** Denominator floor of the relative error, so an all-zero reference does not divide by zero. */
 export const REL_ERROR_FLOOR = 1e-30;

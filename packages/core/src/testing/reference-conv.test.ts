@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { convSpec } from '../conv-spec.js';
 import { type ConvWorkload, convOutputShape, convWeightShape, convWorkload } from '../conv-workload.js';
+import { seededRng } from '../seeded-rng.js';
 import { numel, type Shape5D } from '../shape.js';
 import { CONFORMANCE_WORKLOADS } from './conformance-workloads.js';
+import { randomFloat32 } from './random-float32.js';
 import {
   referenceConvBackwardData,
   referenceConvBackwardFilter,
   referenceConvForward,
 } from './reference-conv.js';
-import { randomFloat32, seededRng } from './seeded-rng.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;

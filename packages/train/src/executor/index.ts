@@ -3,7 +3,6 @@ export { isHostArray, type TensorLike } from './batch.js';
 export { convFanIn } from './init.js';
 export type { NamedTensor } from './parameters.js';
 export { type ExecutionPlan, INPUT, planNetwork } from './plan.js';
-export { createRng, type Rng } from './rng.js';
 export { TRAINER_STATE_VERSION, type TrainerState } from './state.js';
 export type { LayerTiming, TimingHook, TimingPass } from './timing.js';
 export {

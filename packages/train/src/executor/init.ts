@@ -1,6 +1,5 @@
-import { numel, type Shape } from '@unet3d/core';
+import { createRng, numel, type Shape } from '@unet3d/core';
 import type { ConvLayer } from '@unet3d/model';
-import { createRng } from './rng.js';
 
 /**
  * PyTorch's default initialisation of Conv3d / ConvTranspose3d: kaiming_uniform_(a=√5), which is

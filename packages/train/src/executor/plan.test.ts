@@ -1,9 +1,9 @@
+import { createRng } from '@unet3d/core';
 import { buildNetwork, buildResidualSymmetricUnet } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';
 import { adamConfig } from './adam.js';
 import { convFanIn } from './init.js';
 import { assertTrainable, INPUT, planNetwork } from './plan.js';
-import { createRng } from './rng.js';
 
 describe('planNetwork', () => {
   const network = buildNetwork({ model: 'strided', input: [16, 64, 64], channels: [2, 2, 2, 2, 2] });

@@ -2,7 +2,8 @@
  * Whole-network checks of the @unet3d/model executor on the real CPU device and the reference conv
  * backend. They live here (not in packages/model) because @unet3d/model may not depend on @unet3d/cpu.
  */
-import { createReferenceBackend, seededRng } from '@unet3d/core/testing';
+import { seededRng } from '@unet3d/core';
+import { createReferenceBackend } from '@unet3d/core/testing';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
 import { buildNetwork, buildResidualSymmetricUnet, type Network } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,8 @@
  * Executor behaviour on the real CPU device with the reference conv backend: determinism with a seed,
  * flat memory across iterations, checkpoint state round trip, eval-mode predict.
  */
-import { createReferenceBackend, seededRng } from '@unet3d/core/testing';
+import { seededRng } from '@unet3d/core';
+import { createReferenceBackend } from '@unet3d/core/testing';
 import { CpuDevice } from '@unet3d/cpu';
 import { buildResidualSymmetricUnet, type Network } from '@unet3d/model';
 import { describe, expect, it } from 'vitest';

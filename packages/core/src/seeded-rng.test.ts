@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, mixSeed } from './rng.js';
+import { createRng, fnv1a32, mixSeed, seededRng } from './seeded-rng.js';
 
 describe('createRng', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -31,6 +31,15 @@ describe('createRng', () => {
     }
     expect(Math.abs(s / n)).toBeLessThan(0.03);
     expect(Math.abs(ss / n - 1)).toBeLessThan(0.05);
+  });
+  it('names streams by FNV-1a: the published test vectors, and stream n of seed s', () => {
+    // FNV-1a 32-bit test vectors (Fowler–Noll–Vo reference: "" and "a").
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    const draw = (r: { next(): number }) => Array.from({ length: 4 }, () => r.next());
+    expect(draw(createRng(5, 'w'))).toEqual(draw(seededRng(mixSeed(5, fnv1a32('w')))));
+    expect(draw(createRng(5))).toEqual(draw(seededRng(mixSeed(5, 0))));
+    expect(draw(createRng(5, 'w'))).not.toEqual(draw(createRng(5, 'v')));
   });
   it('rejects a non-integer seed', () => {
     expect(() => createRng(1.5)).toThrow(/integer/);
