@@ -12,16 +12,18 @@ export interface BackendCreateOptions {
 export interface BackendRegistration {
   readonly name: string;
   readonly deviceKind: DeviceKind;
-  /** Higher wins when resolving `auto`. */
+  /** Higher comes first in `listBackends` and `autoBackendNames`. */
   readonly priority: number;
+  /** False: never chosen by `auto` (the float64 reference: an oracle, not a product). Default true. */
+  readonly autoSelect?: boolean;
   readonly description: string;
   create(options: BackendCreateOptions): Promise<ConvBackend>;
 }
 
 /** None of the requested backends could be created; lists every failure. */
 export class BackendUnavailableError extends Unet3dError {
-  readonly failures: ReadonlyArray<{ name: string; reason: string }>;
-  constructor(failures: ReadonlyArray<{ name: string; reason: string }>) {
+  readonly failures: ReadonlyArray<BackendFailure>;
+  constructor(failures: ReadonlyArray<BackendFailure>) {
     super(
       'BACKEND_UNAVAILABLE',
       `no conv backend could be created: ${failures.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
@@ -51,9 +53,70 @@ export function getBackendRegistration(name: string): BackendRegistration {
   return reg;
 }
 
+/** Registered backends `auto` may choose, best first (priority order, `autoSelect: false` left out). */
+export function autoBackendNames(): string[] {
+  return listBackends()
+    .filter((r) => r.autoSelect !== false)
+    .map((r) => r.name);
+}
+
+export interface BackendFailure {
+  readonly name: string;
+  /** One line: what failed and, where known, how to fix it. */
+  readonly reason: string;
+}
+
+export interface ResolveCandidatesOptions {
+  /** Candidate backend names, tried in order. */
+  readonly names: readonly string[];
+  /** Make a candidate's registration available (e.g. import its package); a throw is that candidate's failure. */
+  readonly load?: (name: string) => Promise<void>;
+  /** Create (or reuse) the device of the kind a backend needs. */
+  readonly makeDevice: (kind: DeviceKind) => Promise<Device>;
+  /** Called with the device of a candidate whose creation failed (to dispose a fresh one). */
+  readonly releaseDevice?: (device: Device) => void;
+  readonly mathMode: MathMode;
+  readonly extra?: Record<string, unknown>;
+}
+
+export interface ResolvedBackend {
+  readonly backend: ConvBackend;
+  readonly registration: BackendRegistration;
+  /** The candidates tried before it, each with why it could not be used. */
+  readonly failures: readonly BackendFailure[];
+}
+
 /**
- * Try backends in order and return the first that can be created. `makeDevice` creates (or reuses) the
- * device of the kind a backend needs. If every candidate fails, throws BackendUnavailableError naming all.
+ * Try candidate backends in order (onnxruntime-style provider fallback) and return the first that can be
+ * created, with every earlier failure remembered. A name that is not registered (or whose `load` throws) is
+ * a failure like any other. If every candidate fails, throws BackendUnavailableError naming all of them.
+ */
+export async function resolveCandidates(options: ResolveCandidatesOptions): Promise<ResolvedBackend> {
+  const failures: BackendFailure[] = [];
+  for (const name of options.names) {
+    let device: Device | undefined;
+    try {
+      await options.load?.(name);
+      const registration = getBackendRegistration(name);
+      device = await options.makeDevice(registration.deviceKind);
+      const backend = await registration.create({
+        device,
+        mathMode: options.mathMode,
+        ...(options.extra ? { extra: options.extra } : {}),
+      });
+      return { backend, registration, failures };
+    } catch (err) {
+      if (device) options.releaseDevice?.(device);
+      failures.push({ name, reason: errorToOneLine(err) });
+    }
+  }
+  throw new BackendUnavailableError(failures);
+}
+
+/**
+ * Try backends in order and return the first that can be created (see resolveCandidates). `makeDevice`
+ * creates (or reuses) the device of the kind a backend needs. If every candidate fails, throws
+ * BackendUnavailableError naming all.
  */
 export async function resolveBackend(
   names: readonly string[],
@@ -61,15 +124,5 @@ export async function resolveBackend(
   mathMode: MathMode,
   extra?: Record<string, unknown>,
 ): Promise<ConvBackend> {
-  const failures: { name: string; reason: string }[] = [];
-  for (const name of names) {
-    const reg = getBackendRegistration(name);
-    try {
-      const device = await makeDevice(reg.deviceKind);
-      return await reg.create({ device, mathMode, ...(extra ? { extra } : {}) });
-    } catch (err) {
-      failures.push({ name, reason: errorToOneLine(err) });
-    }
-  }
-  throw new BackendUnavailableError(failures);
+  return (await resolveCandidates({ names, makeDevice, mathMode, ...(extra ? { extra } : {}) })).backend;
 }

@@ -2,44 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ConvBackend } from '../conv-backend.js';
 import { convSpec } from '../conv-spec.js';
 import { convWorkload } from '../conv-workload.js';
-import type { Device, HostArray, Tensor } from '../device.js';
 import { seededRng } from '../seeded-rng.js';
-import { numel, type Shape } from '../shape.js';
 import { checkBackendAgainstReference, errorStats, formatConformanceResult } from './check-backend.js';
 import { CONFORMANCE_WORKLOADS, conformanceWorkloads } from './conformance-workloads.js';
+import { type HostTensor, hostDevice } from './host-device.test-helpers.js';
 import { createReferenceBackend } from './reference-backend.js';
-
-/** A bare host Device (memory only) so core's tests need no device package. */
-class HostTensor implements Tensor {
-  readonly device = 'cpu' as const;
-  readonly size: number;
-  constructor(
-    readonly shape: Shape,
-    readonly data: Float32Array,
-  ) {
-    this.size = data.length;
-  }
-}
-function hostDevice(): Device {
-  const unsupported = () => {
-    throw new Error('not in the test device');
-  };
-  return {
-    kind: 'cpu',
-    name: 'test host',
-    ops: new Proxy({}, { get: () => unsupported }) as Device['ops'],
-    alloc: (shape) => new HostTensor(shape, new Float32Array(numel(shape))),
-    zeros: (shape) => new HostTensor(shape, new Float32Array(numel(shape))),
-    upload: (data: HostArray, shape) => new HostTensor(shape, Float32Array.from(data)),
-    download: (t) => (t as HostTensor).data.slice(),
-    free: () => {},
-    synchronize: () => {},
-    measure: async (fn) => ({ value: await fn(), ms: 0 }),
-    memoryStats: () => ({ currentBytes: 0, peakBytes: 0 }),
-    describe: () => ({}),
-    dispose: () => {},
-  };
-}
 
 describe('seededRng', () => {
   it('is repeatable and roughly uniform', () => {
