@@ -8,11 +8,12 @@ import { getBackendRegistration } from '@unet3d/core';
 import { CpuDevice } from '@unet3d/cpu';
 import { makeTrainingBatch } from '@unet3d/data';
 import { buildNetwork } from '@unet3d/model';
+import { DEFAULT_PATCH } from '@unet3d/paper';
 import { createTrainer } from '@unet3d/train';
 
 const argv = process.argv.slice(2);
 const model = (argv[0] ?? 'strided') as 'strided';
-const dims = argv.length >= 4 ? argv.slice(1, 4).map(Number) : [64, 128, 128];
+const dims = argv.length >= 4 ? argv.slice(1, 4).map(Number) : [...DEFAULT_PATCH];
 const patch = [dims[0]!, dims[1]!, dims[2]!] as [number, number, number];
 const steps = Number(argv[4] ?? 2);
 

@@ -5,22 +5,26 @@ import {
   DeviceError,
   type DeviceKind,
   errorToOneLine,
-  getBackendRegistration,
   listBackends,
   type MathMode,
+  type ResolvedBackend,
+  resolveCandidates,
 } from '@unet3d/core';
-import { createReferenceBackend } from '@unet3d/core/testing';
 import { CpuDevice, type CpuPrecision } from '@unet3d/cpu';
+import { loadCudaModule } from './cuda-module.js';
 
 /**
  * The conv backends the CLI knows, and the package whose `register` module registers each. They are
- * imported on demand, so a backend whose package is missing or fails to load only breaks when asked for,
- * with one line naming the problem. `reference` is built in (the float64 oracle: slow, never `auto`).
+ * imported on demand, so a backend whose package is missing (the GPU backends are optional dependencies) or
+ * fails to load only breaks when asked for, with one line naming the problem. `reference` is the float64
+ * oracle: registered like any backend, never chosen by `auto`.
  */
 export const BACKEND_PACKAGES: Readonly<Record<string, string>> = {
   onnxruntime: '@unet3d/backend-onnxruntime',
   cudnn: '@unet3d/backend-cudnn',
   tvm: '@unet3d/backend-tvm',
+  'tvm-cpu': '@unet3d/backend-tvm',
+  reference: '@unet3d/core/testing',
 };
 
 /**
@@ -31,17 +35,15 @@ const STATIC_IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
   '@unet3d/backend-onnxruntime/register': () => import('@unet3d/backend-onnxruntime/register'),
   '@unet3d/backend-cudnn/register': () => import('@unet3d/backend-cudnn/register'),
   '@unet3d/backend-tvm/register': () => import('@unet3d/backend-tvm/register'),
-  '@unet3d/cuda': () => import('@unet3d/cuda'),
+  '@unet3d/core/testing/register': () => import('@unet3d/core/testing/register'),
 };
 
 function importModule(spec: string): Promise<unknown> {
   return STATIC_IMPORTS[spec]?.() ?? import(spec);
 }
 
-export const REFERENCE_BACKEND = 'reference';
-
 export function knownBackendNames(): string[] {
-  return [...Object.keys(BACKEND_PACKAGES), REFERENCE_BACKEND];
+  return Object.keys(BACKEND_PACKAGES);
 }
 
 function isModuleMissing(err: unknown): boolean {
@@ -87,18 +89,11 @@ export interface DeviceOptions {
 /** Create a device of a kind. CUDA is imported on demand (a machine without a GPU gets a clear error). */
 export async function createDevice(kind: DeviceKind, options: DeviceOptions = {}): Promise<Device> {
   if (kind === 'cpu') return new CpuDevice(options.precision ? { precision: options.precision } : {});
-  let mod: Record<string, unknown>;
-  try {
-    const spec = '@unet3d/cuda'; // imported lazily: a machine without a GPU never loads it
-    mod = (await importModule(spec)) as Record<string, unknown>;
-  } catch (err) {
-    throw new DeviceError(`the CUDA device cannot be loaded: ${errorToOneLine(err)}`, 'use a CPU backend');
-  }
-  const CudaDevice = mod['CudaDevice'] as { create?: () => Device } | undefined;
-  if (typeof CudaDevice?.create !== 'function') {
+  const cuda = await loadCudaModule();
+  if (typeof cuda.CudaDevice?.create !== 'function') {
     throw new DeviceError('this build of @unet3d/cuda has no CudaDevice.create', 'use a CPU backend');
   }
-  return CudaDevice.create();
+  return cuda.CudaDevice.create();
 }
 
 export interface OpenBackendOptions {
@@ -110,47 +105,56 @@ export interface OpenBackendOptions {
 export interface OpenedBackend {
   backend: ConvBackend;
   device: Device;
+  /** The candidates tried before this one, each with why it could not be used. */
+  failures: ResolvedBackend['failures'];
   /** Dispose the backend, then its device. */
   close(): Promise<void>;
 }
 
-/** Load, then create a backend by name on a fresh device of its kind. Errors are one-line Unet3dErrors. */
-export async function openBackend(name: string, options: OpenBackendOptions = {}): Promise<OpenedBackend> {
-  const mathMode = options.mathMode ?? 'fp32';
+/**
+ * Open the first of `candidates` that can be created here, on a fresh device of its kind, through core's
+ * registry (`resolveCandidates`: tried in order, every failure remembered). Throws BackendUnavailableError
+ * naming every candidate when none can be used.
+ */
+export async function openFirstBackend(
+  candidates: readonly string[],
+  options: OpenBackendOptions = {},
+): Promise<OpenedBackend> {
   const deviceOptions = options.precision ? { precision: options.precision } : {};
-  if (name === REFERENCE_BACKEND) {
-    const device = await createDevice('cpu', deviceOptions);
-    return wrap(createReferenceBackend(device), device);
+  const r = await resolveCandidates({
+    names: candidates,
+    load: loadBackend,
+    makeDevice: (kind) => createDevice(kind, deviceOptions),
+    releaseDevice: (device) => device.dispose(),
+    mathMode: options.mathMode ?? 'fp32',
+    ...(options.extra ? { extra: options.extra } : {}),
+  });
+  const { backend, failures } = r;
+  return {
+    backend,
+    device: backend.device,
+    failures,
+    async close() {
+      await backend.dispose();
+      backend.device.dispose();
+    },
+  };
+}
+
+/** Open one backend by name (`verify`, `train`). Errors are one line naming the backend and the fix. */
+export async function openBackend(name: string, options: OpenBackendOptions = {}): Promise<OpenedBackend> {
+  if (!BACKEND_PACKAGES[name]) {
+    throw new ConfigError(`unknown backend '${name}'`, `known backends: ${knownBackendNames().join(', ')}`);
   }
-  await loadBackend(name);
-  const reg = getBackendRegistration(name);
-  let device: Device | undefined;
   try {
-    device = await createDevice(reg.deviceKind, deviceOptions);
-    const backend = await reg.create({
-      device,
-      mathMode,
-      ...(options.extra ? { extra: options.extra } : {}),
-    });
-    return wrap(backend, device);
+    return await openFirstBackend([name], options);
   } catch (err) {
-    device?.dispose();
+    const reason = (err as { failures?: { reason: string }[] }).failures?.[0]?.reason ?? errorToOneLine(err);
     throw new ConfigError(
-      `backend '${name}' cannot be created: ${errorToOneLine(err)}`,
+      `backend '${name}' cannot be used: ${reason}`,
       name === 'onnxruntime'
         ? undefined
         : 'run `pnpm unet3d verify --backend onnxruntime` for the CPU default',
     );
   }
-}
-
-function wrap(backend: ConvBackend, device: Device): OpenedBackend {
-  return {
-    backend,
-    device,
-    async close() {
-      await backend.dispose();
-      device.dispose();
-    },
-  };
 }

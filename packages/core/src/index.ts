@@ -6,3 +6,4 @@ export * from './device.js';
 export * from './errors.js';
 export * from './seeded-rng.js';
 export * from './shape.js';
+export * from './write-file-atomic.js';

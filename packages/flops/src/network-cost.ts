@@ -44,8 +44,8 @@ export interface NetworkCost {
 /**
  * Costs of every layer of a network and their totals for one training iteration.
  *
- * Table 1 reproduction (1×64×128×128 patch, first-layer data gradient included), paperGmac vs the paper:
- *   baseline 430.18 vs 430.66 (−0.11%), strided 96.90 vs 97.02 (−0.12%), scaled 211.10 vs 211.24 (−0.07%).
+ * Table 1 reproduction (1×64×128×128 patch, first-layer data gradient included), paperGmac vs the paper's
+ * printed GFLOP (@unet3d/paper): baseline 430.18 (−0.11%), strided 96.90 (−0.12%), scaled 211.10 (−0.07%).
  *
  * The element-wise term (see paper-elementwise-term.ts). The paper's rows sit above pure conv MACs by
  * 0.48, 0.12 and 0.14 G (±0.005 from rounding); the gaps scale with the body's activation volume (460 ± 5

@@ -8,8 +8,8 @@ import type { Network } from '@unet3d/model';
  * + 1 × (elements written by residual/skip adds)
  * + 1 × (elements written by max-pools)
  * Batch norm, upsampling and the loss are not counted. With the three-pass conv MACs this gives 430.660,
- * 97.020 and 211.236 G for baseline, strided and scaled at 1×64×128×128 against the printed 430.66, 97.02,
- * 211.24. It is a fit (15 such mixes reproduce the printed figures; see network-cost.ts), not a convention of
+ * 97.020 and 211.236 G for baseline, strided and scaled at 1×64×128×128, the printed figures (@unet3d/paper)
+ * to the cent. It is a fit (15 such mixes reproduce the printed figures; see network-cost.ts), not a convention of
  * this package: it is reported next to, never inside, our totals.
  */
 export function paperElementwiseTerm(network: Network): number {

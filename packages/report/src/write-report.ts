@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { writeFileAtomic } from '@unet3d/core';
 import type { BenchRun } from '@unet3d/results';
 import type { AnalyticSource } from './analytic.js';
 import { buildFigureSpecs } from './figures/build-figures.js';
@@ -37,12 +38,6 @@ export interface WrittenReport {
   readonly figures: readonly { name: string; svg: string; png: string }[];
 }
 
-async function writeReplacing(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 /** Build Table 1 and every figure for a run and write report.md, report.json, and figures as SVG + PNG. */
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
   const { run, outDir, analytic } = options;
@@ -67,8 +62,8 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     const { svg, png } = await renderFigure(f.spec);
     const svgPath = join(outDir, `${f.name}.svg`);
     const pngPath = join(outDir, `${f.name}.png`);
-    await writeReplacing(svgPath, svg);
-    await writeReplacing(pngPath, png);
+    await writeFileAtomic(svgPath, svg);
+    await writeFileAtomic(pngPath, png);
     figures.push({ name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` });
     written.push({ name: f.name, svg: svgPath, png: pngPath });
   }
@@ -92,7 +87,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   };
   const mdPath = join(outDir, 'report.md');
   const jsonPath = join(outDir, 'report.json');
-  await writeReplacing(mdPath, markdown);
-  await writeReplacing(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  await writeFileAtomic(mdPath, markdown);
+  await writeFileAtomic(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   return { markdown: mdPath, json: jsonPath, figures: written };
 }

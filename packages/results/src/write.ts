@@ -1,29 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { DataFileError } from '@unet3d/core';
+import { join } from 'node:path';
+import { DataFileError, writeFileAtomic } from '@unet3d/core';
 import { deviceSlug } from './device-slug.js';
 import { formatIssues } from './issues.js';
 import { type BenchRun, type BenchRunInput, BenchRunSchema } from './run-schema.js';
 
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, constants.O_RDONLY);
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the file itself is already synced.
-  }
-}
-
 /**
- * Validate `run` and write it to `path` atomically: write a temp file in the same directory, fsync it,
- * then publish it under `path` with a hard link (which fails if `path` exists, so nothing is overwritten)
- * — or, where hard links are unsupported, a rename after checking `path` is free. Creates the directory.
+ * Validate `run` and write it to `path` atomically and never over an existing file (core's writeFileAtomic
+ * with `overwrite: 'never'`: temp file, fsync, hard link, folder fsync). Creates the directory.
  * Returns the validated run (with defaults filled in).
  */
 export async function writeResultsAtomic(path: string, run: BenchRunInput): Promise<BenchRun> {
@@ -34,31 +17,10 @@ export async function writeResultsAtomic(path: string, run: BenchRunInput): Prom
       'this is a bug in the writer; the run was not saved',
     );
   }
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx');
   try {
-    await handle.writeFile(`${JSON.stringify(parsed.data, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    try {
-      await link(tmp, path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw err;
-      // No hard links here (some network or FAT filesystems): check-then-rename.
-      const probe = await open(path, 'wx').catch((e: NodeJS.ErrnoException) => e);
-      if (probe instanceof Error) throw probe;
-      await probe.close();
-      await rename(tmp, path);
-    }
+    await writeFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`, { overwrite: 'never' });
   } catch (err) {
-    await unlink(tmp).catch(() => {});
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+    if (err instanceof DataFileError && /refusing to overwrite/.test(err.message)) {
       throw new DataFileError(
         `refusing to overwrite existing results file ${path}`,
         'results are never replaced; write to a new timestamped file',
@@ -67,8 +29,6 @@ export async function writeResultsAtomic(path: string, run: BenchRunInput): Prom
     }
     throw err;
   }
-  await unlink(tmp).catch(() => {});
-  await fsyncDir(dir);
   return parsed.data;
 }
 

@@ -34,9 +34,9 @@ const sample = (): Checkpoint => ({
 describe('checkpoint file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'unet3d-ckpt-'));
 
-  it('round-trips through an atomic write, leaving no temp file', () => {
+  it('round-trips through an atomic write, leaving no temp file', async () => {
     const path = join(dir, 'a.ckpt');
-    writeCheckpoint(path, sample());
+    await writeCheckpoint(path, sample());
     expect(readdirSync(dir).filter((f) => f.startsWith('a.ckpt'))).toEqual(['a.ckpt']);
     const back = readCheckpoint(path)!;
     expect(back.iteration).toBe(7);
@@ -49,9 +49,9 @@ describe('checkpoint file', () => {
     expect(readCheckpoint(join(dir, 'missing.ckpt'))).toBeUndefined();
   });
 
-  it('rejects a flipped byte, a truncated file and a foreign file with one-line errors', () => {
+  it('rejects a flipped byte, a truncated file and a foreign file with one-line errors', async () => {
     const path = join(dir, 'b.ckpt');
-    writeCheckpoint(path, sample());
+    await writeCheckpoint(path, sample());
     const bytes = readFileSync(path);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 40]! ^= 0xff;

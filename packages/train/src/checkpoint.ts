@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DataFileError, errorToOneLine, type Shape } from '@unet3d/core';
+import { readFileSync } from 'node:fs';
+import { DataFileError, errorToOneLine, type Shape, writeFileAtomic } from '@unet3d/core';
 import { TRAINER_STATE_VERSION, type TrainerState } from './executor/index.js';
 
 /**
@@ -110,37 +109,16 @@ export function decodeCheckpoint(buf: Buffer, path: string): Checkpoint {
   };
 }
 
-/** Write a checkpoint atomically (temp file + fsync + rename + fsync of the folder). */
-export function writeCheckpoint(path: string, ckpt: Checkpoint): void {
-  const bytes = encodeCheckpoint(ckpt);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+/** Write a checkpoint atomically (core's writeFileAtomic: temp file + fsync + rename + fsync of the folder). */
+export async function writeCheckpoint(path: string, ckpt: Checkpoint): Promise<void> {
   try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    await writeFileAtomic(path, encodeCheckpoint(ckpt));
   } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
     throw new DataFileError(
       `cannot write checkpoint ${path}: ${errorToOneLine(err)}`,
       'check the folder and free space',
-      {
-        cause: err,
-      },
+      { cause: err },
     );
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  try {
-    const dirFd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
   }
 }
 

@@ -111,9 +111,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
     const data = new SyntheticData({ patch: config.input, batch: network.input[0], seed: config.seed });
     const outShape = [...network.input] as [number, number, number, number, number];
     outShape[1] = AFFINITY_CHANNELS;
-    const save = (iteration: number): void => {
+    const save = async (iteration: number): Promise<void> => {
       if (!options.checkpoint) return;
-      writeCheckpoint(options.checkpoint, { config: ckptConfig, iteration, state: trainer.state() });
+      await writeCheckpoint(options.checkpoint, { config: ckptConfig, iteration, state: trainer.state() });
       reporter.note(`checkpoint ${options.checkpoint} written at iteration ${iteration}`);
     };
     const losses: number[] = [];
@@ -132,12 +132,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
         accuracies.push(accuracy);
         msTotal += r.ms;
         reporter.iteration({ iteration: it, total: options.iterations, loss: r.loss, accuracy, ms: r.ms });
-        if (it % options.checkpointEvery === 0 && it !== options.iterations) save(it);
+        if (it % options.checkpointEvery === 0 && it !== options.iterations) await save(it);
       }
     } finally {
       reporter.stop();
     }
-    if (options.iterations > start) save(options.iterations);
+    if (options.iterations > start) await save(options.iterations);
     const held = await heldOutAccuracy(trainer, data, options.heldOutCrops ?? 2);
     return {
       resumedFrom: start,

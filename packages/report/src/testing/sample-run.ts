@@ -5,7 +5,7 @@
  */
 import type { ConvPass } from '@unet3d/core';
 import { seededRng } from '@unet3d/core';
-import { PAPER_TABLE1 } from '@unet3d/paper';
+import { DEFAULT_PATCH, PAPER_TABLE1 } from '@unet3d/paper';
 import {
   type BenchRow,
   type BenchRun,
@@ -48,7 +48,7 @@ function rate(device: 'cpu' | 'cuda', tvm: boolean, pass: ConvPass, layerIndex: 
 
 export function sampleRun(options: SampleRunOptions): BenchRun {
   const device = options.device ?? 'cuda';
-  const patch = options.patch ?? [64, 128, 128];
+  const patch = options.patch ?? [...DEFAULT_PATCH];
   const batch = options.batch ?? 1;
   const n = options.samples ?? 12;
   const sigma = options.noise ?? 0.03;

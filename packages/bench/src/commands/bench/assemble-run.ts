@@ -1,6 +1,6 @@
 import { networkCost } from '@unet3d/flops';
 import { buildNetwork, MODEL_PRESETS } from '@unet3d/model';
-import { type BenchRowInput, type BenchRunInput, RESULTS_SCHEMA_VERSION, rowMetrics } from '@unet3d/results';
+import { type BenchRowInput, rowMetrics } from '@unet3d/results';
 import type { RowJob, RowOutcome } from './row-job.js';
 import type { RowProcessResult } from './row-process.js';
 import type { Table1Row } from './table1-rows.js';
@@ -11,31 +11,27 @@ export function iterationMacs(row: Table1Row, patch: RowJob['patch'], batch: num
   return t.forwardMacs + t.backwardDataMacs + t.backwardFilterMacs;
 }
 
-/** A results row from what the child reported (or how it died). */
+/**
+ * A results row from what the child reported (or how it died). The backend and its device are the ones the
+ * child resolved; a child that died before resolving one is recorded under its first candidate, on the
+ * host ('cpu': no backend device was opened).
+ */
 export function toResultsRow(job: RowJob, result: RowProcessResult): BenchRowInput {
   const preset = MODEL_PRESETS[job.row.model];
   const macs = iterationMacs(job.row, job.patch, job.batch);
-  const base: {
-    id: string;
-    paperRow: number;
-    model: string;
-    channels: number[];
-    strided: boolean;
-    paperImplementation: RowJob['row']['paperImplementation'];
-    backend: string;
-    backendDevice: 'cpu' | 'cuda';
-    warmupIterations: number;
-    iterationMacs: number;
-  } = {
+  const resolved =
+    result.kind === 'outcome'
+      ? { backend: result.outcome.backend, backendDevice: result.outcome.backendDevice }
+      : (result.resolved ?? { backend: job.candidates[0] ?? 'none', backendDevice: 'cpu' as const });
+  const base = {
     id: job.row.id,
     paperRow: job.row.paperRow,
     model: job.row.model,
     channels: [...preset.channels],
     strided: preset.strided,
     paperImplementation: job.row.paperImplementation,
-    backend: job.backend,
-    backendDevice: job.backend === 'onnxruntime' || job.backend === 'reference' ? 'cpu' : 'cuda',
-    warmupIterations: job.warmupIterations,
+    ...resolved,
+    warmupIterations: result.kind === 'outcome' ? result.outcome.counts.warmupIterations : 0,
     iterationMacs: macs,
   };
   const empty = {
@@ -52,8 +48,12 @@ export function toResultsRow(job: RowJob, result: RowProcessResult): BenchRowInp
   if (o.status === 'not-run') return { ...base, ...empty, status: 'not-run', reason: o.reason ?? 'not run' };
   return {
     ...base,
-    backendDevice: o.device?.kind ?? base.backendDevice,
-    backendDetails: { ...o.backendDetails, finalLoss: o.finalLoss, harnessOverheadMs: o.harnessOverheadMs },
+    backendDetails: {
+      ...o.backendDetails,
+      finalLoss: o.finalLoss,
+      harnessOverheadMs: o.harnessOverheadMs,
+      ...(o.resolutionFailures.length ? { resolutionFailures: o.resolutionFailures } : {}),
+    },
     status: 'ok',
     samplesMs: o.samplesMs,
     ...rowMetrics(o.samplesMs, macs),
@@ -62,6 +62,3 @@ export function toResultsRow(job: RowJob, result: RowProcessResult): BenchRowInp
     peakDeviceBytes: o.peakDeviceBytes,
   };
 }
-
-export type { BenchRunInput };
-export { RESULTS_SCHEMA_VERSION };

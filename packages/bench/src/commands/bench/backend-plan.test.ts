@@ -3,14 +3,17 @@ import { parseBackendsOption, selectRows } from './backend-plan.js';
 
 describe('parseBackendsOption', () => {
   it('parses auto, a single backend and a mapping', () => {
-    expect(parseBackendsOption('auto')).toEqual({ kind: 'auto' });
+    expect(parseBackendsOption('auto')).toEqual({
+      kind: 'auto',
+      candidates: { 'pytorch-cudnn': ['cudnn', 'onnxruntime'], tvm: ['tvm', 'tvm-cpu', 'onnxruntime'] },
+    });
     expect(parseBackendsOption('onnxruntime')).toEqual({
       kind: 'explicit',
-      mapping: { 'pytorch-cudnn': 'onnxruntime', tvm: 'onnxruntime' },
+      candidates: { 'pytorch-cudnn': ['onnxruntime'], tvm: ['onnxruntime'] },
     });
-    expect(parseBackendsOption('cudnn=cudnn,tvm=tvm')).toEqual({
+    expect(parseBackendsOption('cudnn=cudnn,tvm=reference')).toEqual({
       kind: 'explicit',
-      mapping: { 'pytorch-cudnn': 'cudnn', tvm: 'tvm' },
+      candidates: { 'pytorch-cudnn': ['cudnn'], tvm: ['reference'] },
     });
   });
   it('names bad values', () => {

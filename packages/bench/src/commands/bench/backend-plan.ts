@@ -1,26 +1,26 @@
 import { ConfigError } from '@unet3d/core';
-import type { PaperImplementation } from '@unet3d/paper';
+import { CANDIDATE_BACKENDS, type PaperImplementation } from '@unet3d/paper';
 import { knownBackendNames } from '../../backends.js';
 import { TABLE1_ROWS, type Table1Row } from './table1-rows.js';
 
-/** Which of our backends stands in for each of the paper's two implementations. */
-export type BackendMapping = Readonly<Record<PaperImplementation, string>>;
+/** For each of the paper's implementations, the backends a row tries in order. */
+export type CandidatePlan = Readonly<Record<PaperImplementation, readonly string[]>>;
 
-/** The GPU mapping (the paper's own implementations) and the CPU default. */
-export const GPU_MAPPING: BackendMapping = { 'pytorch-cudnn': 'cudnn', tvm: 'tvm' };
-export const CPU_MAPPING: BackendMapping = { 'pytorch-cudnn': 'onnxruntime', tvm: 'onnxruntime' };
-
-export type BackendsOption = { kind: 'auto' } | { kind: 'explicit'; mapping: BackendMapping };
+export interface BackendsOption {
+  readonly kind: 'auto' | 'explicit';
+  readonly candidates: CandidatePlan;
+}
 
 /**
  * Parse `--backends`:
- *   auto                          GPU backends when a GPU is found, else the CPU backend for every row
+ *   auto                          each row tries its implementation's candidates (@unet3d/paper
+ *                                 CANDIDATE_BACKENDS): the paper's GPU backend first, the CPU one last
  *   onnxruntime                   one backend for every row
  *   cudnn=cudnn,tvm=onnxruntime   per paper implementation (keys: cudnn, tvm)
  */
 export function parseBackendsOption(value: string): BackendsOption {
   const v = value.trim();
-  if (v === 'auto') return { kind: 'auto' };
+  if (v === 'auto') return { kind: 'auto', candidates: CANDIDATE_BACKENDS };
   const known = knownBackendNames();
   const check = (name: string): string => {
     if (!known.includes(name)) {
@@ -33,10 +33,9 @@ export function parseBackendsOption(value: string): BackendsOption {
   };
   if (!v.includes('=')) {
     const name = check(v);
-    return { kind: 'explicit', mapping: { 'pytorch-cudnn': name, tvm: name } };
+    return { kind: 'explicit', candidates: { 'pytorch-cudnn': [name], tvm: [name] } };
   }
-  const mapping: Record<PaperImplementation, string> = { ...CPU_MAPPING };
-  const seen = new Set<string>();
+  const candidates: Partial<Record<PaperImplementation, readonly string[]>> = {};
   for (const part of v.split(',')) {
     const [key, name, ...rest] = part.split('=').map((s) => s.trim());
     const impl = key === 'cudnn' ? 'pytorch-cudnn' : key === 'tvm' ? 'tvm' : undefined;
@@ -46,11 +45,12 @@ export function parseBackendsOption(value: string): BackendsOption {
         'use e.g. cudnn=cudnn,tvm=tvm (keys: cudnn, tvm)',
       );
     }
-    mapping[impl] = check(name);
-    seen.add(impl);
+    candidates[impl] = [check(name)];
   }
-  if (seen.size !== 2) throw new ConfigError(`--backends '${value}' must map both cudnn= and tvm=`);
-  return { kind: 'explicit', mapping };
+  const cudnn = candidates['pytorch-cudnn'];
+  const tvm = candidates.tvm;
+  if (!cudnn || !tvm) throw new ConfigError(`--backends '${value}' must map both cudnn= and tvm=`);
+  return { kind: 'explicit', candidates: { 'pytorch-cudnn': cudnn, tvm } };
 }
 
 /** Select rows by id (all when `ids` is undefined). */

@@ -1,27 +1,23 @@
 import { errorToOneLine } from '@unet3d/core';
+import { cudaChildEnvIfPresent, loadCudaModule } from '../../cuda-module.js';
 
 export type GpuProbe =
   | { available: true; name: string; env: Record<string, string> }
   | { available: false; reason: string };
 
 /**
- * Is a CUDA GPU usable here? Imports @unet3d/cuda on demand (never at start-up) and asks it; also returns
- * the environment a child needs (cuDNN loads its sub-libraries by name, so its folder must be on the
- * loader path when the child starts).
+ * Is a CUDA GPU usable here (and the environment a child needs)? Used only by `tune`; `bench` does not
+ * probe: each row's child resolves its candidate backends itself.
  */
 export async function probeGpu(): Promise<GpuProbe> {
   try {
-    const spec = '@unet3d/cuda';
-    const cuda = (await import(spec)) as typeof import('@unet3d/cuda');
-    const a = cuda.cudaAvailability();
+    const a = (await loadCudaModule()).cudaAvailability();
     if (!a.available) return { available: false, reason: a.reason };
-    let env: Record<string, string> = {};
-    try {
-      env = cuda.cudaChildEnv() as Record<string, string>;
-    } catch {
-      // cuDNN not found: the cudnn row will say so itself
-    }
-    return { available: true, name: `${a.deviceCount} CUDA device(s), driver ${a.driverVersion}`, env };
+    return {
+      available: true,
+      name: `${a.deviceCount} CUDA device(s), driver ${a.driverVersion}`,
+      env: await cudaChildEnvIfPresent(),
+    };
   } catch (err) {
     return { available: false, reason: errorToOneLine(err) };
   }

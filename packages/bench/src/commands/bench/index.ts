@@ -1,15 +1,18 @@
 import type { MathMode } from '@unet3d/core';
 import { type Command, Option } from 'commander';
 import { parseMathMode, parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
-import { runRowJobFile } from './row-worker.js';
-import { type BenchOptions, runBench } from './run-bench.js';
+import type { BenchOptions } from './run-bench.js';
 
 /** `unet3d bench`: Table 1 measured here, one child process per row; and the hidden per-row child command. */
 export function register(program: Command): void {
   program
     .command('bench')
     .description("measure the four rows of the paper's Table 1 on this machine and write results + report")
-    .option('--backends <spec>', "'auto', one backend for every row, or cudnn=<name>,tvm=<name>", 'auto')
+    .option(
+      '--backends <spec>',
+      "'auto' (each row tries its candidates, @unet3d/paper), one backend for every row, or cudnn=<name>,tvm=<name>",
+      'auto',
+    )
     .option('--rows <ids>', 'comma-separated row ids (default: all four)', (v) =>
       v.split(',').map((s) => s.trim()),
     )
@@ -44,6 +47,7 @@ export function register(program: Command): void {
     .option('--no-report', 'do not regenerate the report after the run')
     .addOption(new Option('--inject-crash <rowId>', 'test hook: make this row crash').hideHelp())
     .action(async (opts: BenchOptions) => {
+      const { runBench } = await import('./run-bench.js');
       process.exitCode = await runBench(opts);
     });
 
@@ -53,6 +57,8 @@ export function register(program: Command): void {
     .requiredOption('--job <path>')
     .requiredOption('--out <path>')
     .action(async (opts: { job: string; out: string }) => {
+      // The measured child: it loads the row worker only (no parent, results-writing or report code).
+      const { runRowJobFile } = await import('./row-worker.js');
       await runRowJobFile(opts.job, opts.out);
     });
 }

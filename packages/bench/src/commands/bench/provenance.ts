@@ -49,6 +49,8 @@ const OUR_PACKAGES = [
   '@unet3d/core',
   '@unet3d/flops',
   '@unet3d/model',
+  '@unet3d/paper',
+  '@unet3d/train',
   '@unet3d/data',
   '@unet3d/cpu',
   '@unet3d/results',

@@ -1,12 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DeviceKind } from '@unet3d/core';
 import { execa } from 'execa';
-import { parseProgressLine, type RowJob, type RowOutcome } from './row-job.js';
+import { parseBackendLine, parseProgressLine, type RowJob, type RowOutcome } from './row-job.js';
 
 export type RowProcessResult =
   | { kind: 'outcome'; outcome: RowOutcome; wallMs: number }
-  | { kind: 'crashed'; reason: string; wallMs: number };
+  | {
+      kind: 'crashed';
+      reason: string;
+      wallMs: number;
+      /** The backend the child had resolved before it died, if it got that far. */
+      resolved: { backend: string; backendDevice: DeviceKind } | null;
+    };
 
 export interface RowProcessOptions {
   /** Kill the child after this long (ms). */
@@ -19,7 +26,7 @@ export interface RowProcessOptions {
 function lastLines(text: string, n: number): string {
   return text
     .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('@@progress'))
+    .filter((l) => l.trim() && !l.startsWith('@@'))
     .slice(-n)
     .join(' | ');
 }
@@ -51,12 +58,15 @@ export async function runRowInChild(job: RowJob, options: RowProcessOptions): Pr
       },
     );
     let pending = '';
+    let resolved: { backend: string; backendDevice: DeviceKind } | null = null;
     child.stderr?.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       let nl = pending.indexOf('\n');
       while (nl >= 0) {
-        const p = parseProgressLine(pending.slice(0, nl));
+        const line = pending.slice(0, nl);
+        const p = parseProgressLine(line);
         if (p) options.onProgress?.(p.phase, p.done, p.total);
+        resolved = parseBackendLine(line) ?? resolved;
         pending = pending.slice(nl + 1);
         nl = pending.indexOf('\n');
       }
@@ -72,7 +82,12 @@ export async function runRowInChild(job: RowJob, options: RowProcessOptions): Pr
           wallMs,
         };
       } catch {
-        return { kind: 'crashed', reason: 'the row process exited 0 without writing its outcome', wallMs };
+        return {
+          kind: 'crashed',
+          reason: 'the row process exited 0 without writing its outcome',
+          wallMs,
+          resolved,
+        };
       }
     }
     const how = r.timedOut
@@ -81,7 +96,8 @@ export async function runRowInChild(job: RowJob, options: RowProcessOptions): Pr
         ? `killed by ${r.signal}${r.signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
         : `exited with code ${r.exitCode}`;
     const tail = lastLines(stderr, 3);
-    return { kind: 'crashed', reason: tail ? `row process ${how}: ${tail}` : `row process ${how}`, wallMs };
+    const reason = tail ? `row process ${how}: ${tail}` : `row process ${how}`;
+    return { kind: 'crashed', reason, wallMs, resolved };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,18 +1,29 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { errorToOneLine } from '@unet3d/core';
+import { type BackendFailure, BackendUnavailableError, errorToOneLine, writeFileAtomic } from '@unet3d/core';
 import { makeTrainingBatch } from '@unet3d/data';
 import { buildNetwork } from '@unet3d/model';
 import { createTrainer } from '@unet3d/train';
 import { Bench } from 'tinybench';
-import { openBackend } from '../../backends.js';
+import { type OpenedBackend, openFirstBackend } from '../../backends.js';
 import { PerLayerProfile } from './per-layer-profile.js';
-import { progressLine, type RowJob, type RowOutcome } from './row-job.js';
+import {
+  backendLine,
+  defaultIterationCounts,
+  type IterationCounts,
+  progressLine,
+  type RowJob,
+  type RowOutcome,
+} from './row-job.js';
 
-function notRun(reason: string): RowOutcome {
+function notRun(job: RowJob, reason: string, failures: readonly BackendFailure[]): RowOutcome {
   return {
     status: 'not-run',
     reason,
+    backend: job.candidates[0] ?? 'none',
+    backendDevice: 'cpu',
+    resolutionFailures: failures,
+    counts: { ...defaultIterationCounts('cpu', job.quick), ...job.counts },
     samplesMs: [],
     perLayer: [],
     backendDetails: {},
@@ -25,21 +36,26 @@ function notRun(reason: string): RowOutcome {
 }
 
 /**
- * Measure one Table-1 row in this (child) process: warm-up, then timed training iterations scheduled by
- * tinybench (each sample is the trainer's own step time, synchronised with the device at its end), then a
- * few profiled iterations for per-layer times. The batch is put on the device once: samples time compute,
- * not data loading. A backend that cannot be created makes the row 'not-run'; anything else that throws
- * makes the process fail, and the parent records the row as failed.
+ * Measure one Table-1 row in this (child) process. The row's candidate backends are resolved here, through
+ * core's registry (the first that can be created runs the row; every earlier failure is reported), then:
+ * warm-up, timed training iterations scheduled by tinybench (each sample is the trainer's own step time,
+ * synchronised with the device at its end), then a few profiled iterations for per-layer times. The batch
+ * is put on the device once: samples time compute, not data loading. No candidate usable makes the row
+ * 'not-run'; anything else that throws makes the process fail, and the parent records the row as failed.
  */
 export async function measureRow(job: RowJob): Promise<RowOutcome> {
   const network = buildNetwork({ model: job.row.model, input: job.patch, batch: job.batch });
-  let opened: Awaited<ReturnType<typeof openBackend>>;
+  let opened: OpenedBackend;
   try {
-    opened = await openBackend(job.backend, { mathMode: job.mathMode });
+    opened = await openFirstBackend(job.candidates, { mathMode: job.mathMode });
   } catch (err) {
-    return notRun(errorToOneLine(err));
+    const failures = err instanceof BackendUnavailableError ? err.failures : [];
+    return notRun(job, errorToOneLine(err), failures);
   }
+  process.stderr.write(backendLine(opened.backend.name, opened.device.kind));
+  const counts: IterationCounts = { ...defaultIterationCounts(opened.device.kind, job.quick), ...job.counts };
   const { backend, device } = opened;
+  const { warmupIterations, iterations, profileIterations } = counts;
   try {
     process.stderr.write(progressLine('prepare', 0, 1));
     const trainer = await createTrainer({ network, device, backend, seed: job.seed });
@@ -49,7 +65,7 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
       target: device.upload(data.target, data.targetShape),
       mask: device.upload(data.mask, data.targetShape),
     };
-    const total = job.warmupIterations + job.iterations + job.profileIterations;
+    const total = warmupIterations + iterations + profileIterations;
     let done = 0;
     let phase: 'warmup' | 'run' = 'warmup';
     const samplesMs: number[] = [];
@@ -57,10 +73,10 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
     let runStart = 0;
     let runWall = 0;
     const bench = new Bench({
-      iterations: job.iterations,
+      iterations: iterations,
       time: 0,
-      warmup: job.warmupIterations > 0,
-      warmupIterations: job.warmupIterations,
+      warmup: warmupIterations > 0,
+      warmupIterations: warmupIterations,
       warmupTime: 0,
       throws: true,
     });
@@ -71,7 +87,7 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
         lastLoss = r.loss;
         if (phase === 'run') samplesMs.push(r.ms);
         process.stderr.write(progressLine(phase, ++done, total));
-        if (phase === 'warmup' && job.injectCrash && done === job.warmupIterations) {
+        if (phase === 'warmup' && job.injectCrash && done === warmupIterations) {
           process.kill(process.pid, 'SIGKILL'); // simulate the OOM killer (test hook)
         }
         return { overriddenDuration: r.ms };
@@ -87,13 +103,13 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
       },
     );
     await bench.run();
-    if (samplesMs.length !== job.iterations) {
-      throw new Error(`expected ${job.iterations} timed iterations, tinybench ran ${samplesMs.length}`);
+    if (samplesMs.length !== iterations) {
+      throw new Error(`expected ${iterations} timed iterations, tinybench ran ${samplesMs.length}`);
     }
 
     const profile = new PerLayerProfile(network);
     trainer.setTimingHook(profile.hook);
-    for (let i = 0; i < job.profileIterations; i++) {
+    for (let i = 0; i < profileIterations; i++) {
       await trainer.step(batch);
       profile.endIteration();
       process.stderr.write(progressLine('profile', ++done, total));
@@ -103,13 +119,17 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
     const sum = samplesMs.reduce((a, b) => a + b, 0);
     const outcome: RowOutcome = {
       status: 'ok',
+      backend: backend.name,
+      backendDevice: device.kind,
+      resolutionFailures: opened.failures,
+      counts,
       samplesMs,
       perLayer: profile.entries(),
       backendDetails: { ...backend.describe(), mathMode: backend.mathMode },
       device: { kind: device.kind, name: device.name, details: device.describe() },
       peakHostRssBytes: process.resourceUsage().maxRSS * 1024,
       peakDeviceBytes: device.memoryStats().peakBytes,
-      harnessOverheadMs: Math.max(0, (runWall - sum) / job.iterations),
+      harnessOverheadMs: Math.max(0, (runWall - sum) / iterations),
       finalLoss: lastLoss,
     };
     for (const t of [batch.input, batch.target, batch.mask]) device.free(t);
@@ -120,11 +140,9 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
   }
 }
 
-/** Child entry: read the job, measure, write the outcome atomically (temp file + rename). */
+/** Child entry: read the job, measure, write the outcome atomically (core's writeFileAtomic). */
 export async function runRowJobFile(jobPath: string, outPath: string): Promise<void> {
   const job = JSON.parse(await readFile(jobPath, 'utf8')) as RowJob;
   const outcome = await measureRow(job);
-  const tmp = `${outPath}.tmp`;
-  await writeFile(tmp, JSON.stringify(outcome));
-  await rename(tmp, outPath);
+  await writeFileAtomic(outPath, JSON.stringify(outcome));
 }
