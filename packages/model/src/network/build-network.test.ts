@@ -1,6 +1,7 @@
 import { ConfigError, ShapeError } from '@unet3d/core';
+import { PAPER_TABLE1 } from '@unet3d/paper';
 import { describe, expect, it } from 'vitest';
-import { buildNetwork } from './build-network.js';
+import { buildNetwork, MODEL_PRESETS } from './build-network.js';
 import { layerInputs } from './layer.js';
 
 function shapes(model: string, input: number[], batch = 1): Map<string, readonly number[]> {
@@ -108,5 +109,14 @@ describe('buildNetwork rejects bad configurations', () => {
     );
     expect(() => buildNetwork({ model: 'scaled', channels: [24, 64, 0, 192, 192] })).toThrow(/c2.*got 0/);
     expect(() => buildNetwork({ model: 'scaled', channels: [24, 64, 1.5, 192, 192] })).toThrow(ConfigError);
+  });
+});
+
+describe("presets match the paper's Table 1 rows", () => {
+  it('each row’s network has the printed stride and channels', () => {
+    for (const row of PAPER_TABLE1) {
+      expect(MODEL_PRESETS[row.model].channels).toEqual(row.channels);
+      expect(MODEL_PRESETS[row.model].strided).toBe(row.strided);
+    }
   });
 });

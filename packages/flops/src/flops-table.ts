@@ -1,4 +1,4 @@
-import { arithmeticIntensity, passBytes } from '../arithmetic-intensity.js';
+import { arithmeticIntensity, passBytes } from './arithmetic-intensity.js';
 import { allPasses, type FlopsReport } from './flops-report.js';
 
 const G = 1e9;

@@ -1,12 +1,12 @@
 import { buildNetwork, MODEL_PRESETS, type ModelName } from '@unet3d/model';
 import { DEFAULT_BATCH, DEFAULT_PATCH, paperGflop, relativeToPaper } from '@unet3d/paper';
-import { arithmeticIntensity, passBytes } from '../arithmetic-intensity.js';
-import { getDeviceProfile } from '../device-profiles.js';
-import type { LayerCost } from '../layer-cost.js';
-import { type CostTotals, type NetworkCost, networkCost } from '../network-cost.js';
-import { type OpCost, PASS_NAMES, type PassCost } from '../pass-cost.js';
-import { type NetworkRoofline, networkRoofline } from '../roofline.js';
-import type { Precision } from '../storage.js';
+import { arithmeticIntensity, passBytes } from './arithmetic-intensity.js';
+import { getDeviceProfile } from './device-profiles.js';
+import type { LayerCost } from './layer-cost.js';
+import { type CostTotals, type NetworkCost, networkCost } from './network-cost.js';
+import { type OpCost, PASS_NAMES, type PassCost } from './pass-cost.js';
+import { type NetworkRoofline, networkRoofline } from './roofline.js';
+import type { Precision } from './storage.js';
 
 /** What the FLOP report is computed for. */
 export interface FlopsReportOptions {
