@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildMany, buildSharedObject } from './build.js';
+import { buildMany, buildSharedObject, buildSharedObjectSync } from './build.js';
 import { findCompiler } from './compiler.js';
 import { CompileError, NativeUnavailableError } from './errors.js';
 import { loadLibrary } from './library.js';
@@ -109,5 +109,18 @@ describe('buildMany', () => {
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     const bad = results[1]!;
     expect(!bad.ok && bad.error).toMatch(/building 'bad' .*bad\.c:1:\d+: error: expected expression/);
+  });
+});
+
+describe('buildSharedObjectSync', () => {
+  it('shares the cache with the async builder and reports compile errors the same way', async () => {
+    const source = `${SCALE}int sync_marker;\n`;
+    const sync = buildSharedObjectSync({ name: 'scale-sync', source }, { cacheDir });
+    expect(sync.cached).toBe(false);
+    const again = await buildSharedObject({ name: 'scale-sync', source }, { cacheDir });
+    expect(again).toMatchObject({ cached: true, path: sync.path, key: sync.key });
+    expect(() => buildSharedObjectSync({ name: 'bad-sync', source: 'int x = ;\n' }, { cacheDir })).toThrow(
+      /building 'bad-sync' with cc .*bad-sync\.c:1:\d+: error: expected expression/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -115,6 +115,72 @@ export async function buildSharedObject(req: BuildRequest, options: BuildOptions
     if (code !== 0 || !existsSync(tmp)) {
       const kept = keepFailedSource(cacheDir, req, key);
       const first = firstErrorLine(stderr, src, `${safeName(req.name)}.c`) || `exit code ${code}`;
+      throw new CompileError(
+        req.name,
+        `building '${req.name}' with ${shown} failed: ${first}`,
+        stderr,
+        kept ? `the source is kept at ${kept}` : undefined,
+      );
+    }
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, out);
+    return { path: out, cached: false, buildMs: performance.now() - t0, key };
+  } finally {
+    rmSync(src, { force: true });
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * buildSharedObject, synchronously (spawnSync): for a device built in a constructor. Same cache, key, atomic
+ * rename and errors; blocks the event loop while the compiler runs (a cached object is only a stat).
+ */
+export function buildSharedObjectSync(req: BuildRequest, options: BuildOptions = {}): BuiltObject {
+  const t0 = performance.now();
+  const compiler = options.compiler ?? findCompiler();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const flags = buildFlags(req, compiler);
+  const key = buildKey(req.source, compiler, flags);
+  const out = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.so`);
+  if (existsSync(out)) return { path: out, cached: true, buildMs: performance.now() - t0, key };
+  mkdirSync(cacheDir, { recursive: true });
+  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const src = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.${tag}.c`);
+  const tmp = `${out}.${tag}.tmp`;
+  writeFileSync(src, req.source);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  try {
+    const r = spawnSync(compiler.path, [...flags, '-o', tmp, src], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    const shown = `${path.basename(compiler.path)} ${compiler.version}`;
+    const stderr = r.stderr ?? '';
+    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+      throw new CompileError(
+        req.name,
+        `building '${req.name}' with ${shown} timed out after ${timeoutMs} ms (compiler killed)`,
+        stderr,
+        'raise the build timeout or simplify the generated source',
+      );
+    }
+    if (r.error) {
+      throw new CompileError(
+        req.name,
+        `could not start ${shown} to build '${req.name}': ${r.error.message}`,
+        '',
+      );
+    }
+    if (r.status !== 0 || !existsSync(tmp)) {
+      const kept = keepFailedSource(cacheDir, req, key);
+      const first = firstErrorLine(stderr, src, `${safeName(req.name)}.c`) || `exit code ${r.status}`;
       throw new CompileError(
         req.name,
         `building '${req.name}' with ${shown} failed: ${first}`,
