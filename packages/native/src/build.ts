@@ -208,7 +208,15 @@ export function firstErrorLine(stderr: string, tempSource: string, shownSource: 
     .split('\n')
     .map((l) => l.split(tempSource).join(shownSource).trim())
     .filter(Boolean);
-  return lines.find((l) => /\berror\b/i.test(l)) ?? lines[0] ?? '';
+  const at = lines.findIndex((l) => /\berror\b/i.test(l));
+  if (at < 0) return lines[0] ?? '';
+  // gcc and clang name the enclosing function on an earlier line ("In function 'unet3d_elu':"): keep it.
+  const fn = lines
+    .slice(0, at)
+    .map((l) => /In function [‘'`"]([^’'`"]+)/.exec(l)?.[1])
+    .filter(Boolean)
+    .pop();
+  return fn ? `in ${fn}: ${lines[at]}` : lines[at]!;
 }
 
 function keepFailedSource(cacheDir: string, req: BuildRequest, key: string): string | undefined {

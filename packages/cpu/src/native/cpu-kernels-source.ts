@@ -150,11 +150,14 @@ static void bn_stats(const float *restrict x, const float *restrict bias, const 
                      float *rm, float *rv, float *mean, float *invstd, double momentum, double eps,
                      double *mu_out, double *scale_out, double *shift_out) {
   i64 M = N * S, B = blocks_for(C, M);
-  double *part = malloc(sizeof(double) * 2 * C * B);
+  double *part = malloc(sizeof(double) * 3 * C * B + sizeof(double) * C);
+  /* The shift: the channel's first value of z, taken before any block writes z in place. */
+  double *kz = part + 2 * C * B;
+  for (i64 c = 0; c < C; c++) kz[c] = Z_AT(c * S, c);
 #pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
-    double k = Z_AT(c * S, c);
+    double k = kz[c];
     double s1 = 0, s2 = 0;
     RUNS_BEGIN(M * b / B, M * (b + 1) / B)
     double a1 = 0, a2 = 0;
@@ -187,8 +190,7 @@ static void bn_stats(const float *restrict x, const float *restrict bias, const 
       s1 += part[2 * (c * B + b)];
       s2 += part[2 * (c * B + b) + 1];
     }
-    /* k read again: the first value of z (zout holds it now when z was materialised) */
-    double k = zout ? zout[c * S] : x[c * S];
+    double k = kz[c];
     double dm = s1 / M;
     double mu = k + dm;
     double varb = s2 / M - dm * dm;
