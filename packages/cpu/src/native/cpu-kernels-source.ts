@@ -139,7 +139,7 @@ void unet3d_bias_grad(const float *restrict dy, float *restrict out, i64 N, i64 
 
 /* ---------------- batch norm ---------------- */
 
-/* Value of the batch-norm input z at flat index i: x (+ bias[c], written back into x) (+ residual). */
+/* Value of the batch-norm input z at flat index i: x (+ bias[c]) (+ residual), rounded as the unfused ops. */
 #define Z_AT(i, c) (res ? (float)(x[i] + (bias ? bias[c] : 0.0f)) + res[i] : (bias ? x[i] + bias[c] : x[i]))
 
 /* Per-channel statistics of z (shifted by z's first value of the channel, in double), running-stat update,
@@ -161,10 +161,20 @@ static void bn_stats(const float *restrict x, const float *restrict bias, const 
     double s1 = 0, s2 = 0;
     RUNS_BEGIN(M * b / B, M * (b + 1) / B)
     double a1 = 0, a2 = 0;
-    if (zout) {
+    float bv = bias ? bias[c] : 0.0f;
+    if (res) {
 #pragma omp simd reduction(+ : a1, a2)
       for (i64 i = base; i < base + len; i++) {
-        float z = Z_AT(i, c);
+        float z = (x[i] + bv) + res[i];
+        zout[i] = z;
+        double d = z - k;
+        a1 += d;
+        a2 += d * d;
+      }
+    } else if (zout) {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        float z = x[i] + bv;
         zout[i] = z;
         double d = z - k;
         a1 += d;
@@ -234,7 +244,6 @@ void unet3d_bn_infer(const float *restrict x, float *restrict y, i64 N, i64 C, i
 }
 
 /* Sums of g and g·(z - mean) per channel, where g = dy, or the ELU gradient from (dy, y) when y is given. */
-#define G_AT(i) (y ? elu_grad1(dy[i], y[i], alpha) : dy[i])
 static void bn_backward_sums(const float *restrict dy, const float *restrict y, double alpha,
                              const float *restrict z, i64 N, i64 C, i64 S, const float *mean,
                              double *sdy_out, double *sdyx_out) {
@@ -247,11 +256,20 @@ static void bn_backward_sums(const float *restrict dy, const float *restrict y, 
     double s1 = 0, s2 = 0;
     RUNS_BEGIN(M * b / B, M * (b + 1) / B)
     double a1 = 0, a2 = 0;
+    if (y) {
 #pragma omp simd reduction(+ : a1, a2)
-    for (i64 i = base; i < base + len; i++) {
-      double g = G_AT(i);
-      a1 += g;
-      a2 += g * (z[i] - mu);
+      for (i64 i = base; i < base + len; i++) {
+        double g = elu_grad1(dy[i], y[i], alpha);
+        a1 += g;
+        a2 += g * (z[i] - mu);
+      }
+    } else {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        double g = dy[i];
+        a1 += g;
+        a2 += g * (z[i] - mu);
+      }
     }
     s1 += a1;
     s2 += a2;
@@ -293,8 +311,14 @@ static void bn_backward_impl(const float *restrict dy, const float *restrict y, 
   }
   PER_CHANNEL_BEGIN(N, C, S)
   double a = ca[c], bx = cb[c], c0 = cc[c];
+  if (y) {
 #pragma omp simd
-  for (i64 i = base + s0; i < base + s1; i++) dz[i] = (float)(a * (double)G_AT(i) + bx * z[i] + c0);
+    for (i64 i = base + s0; i < base + s1; i++)
+      dz[i] = (float)(a * (double)elu_grad1(dy[i], y[i], alpha) + bx * z[i] + c0);
+  } else {
+#pragma omp simd
+    for (i64 i = base + s0; i < base + s1; i++) dz[i] = (float)(a * (double)dy[i] + bx * z[i] + c0);
+  }
   PER_CHANNEL_END
   free(cst);
 }
@@ -416,7 +440,6 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
     for (i64 oh = 0; oh < Ho; oh++) {
       float *p0 = dx + nc * D * HW + 2 * od * HW + 2 * oh * W;
       float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
-#pragma omp simd
       for (i64 ow = 0; ow < Wo; ow++) {
         int a = (int)am[o + ow];
         float g = dy[o + ow];
