@@ -524,47 +524,57 @@ static inline void w_adjoint(const float *restrict d, double *restrict r, i64 W)
   r[W - 1] = 0.25 * d[p - 1] + 0.75 * d[p] + d[p + 1];
 }
 
-/* Exact adjoint of unet3d_upsample2x, gathered per input plane (nc, d) in double and rounded once. */
+/* Exact adjoint of unet3d_upsample2x. Per (n, c) volume, output planes are visited in order; each dy row is
+   W-adjointed once and spread with weights (D weight)·(H weight) into double accumulator planes of the two
+   input planes it was read from. A ring of 4 accumulators holds the planes still receiving (input plane d takes
+   output planes 2d-1 .. 2d+2); a finished plane is rounded to float once and written. */
 void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
   i64 HW = H * W, W2 = 2 * W;
 #pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
   {
-    double *acc = malloc(sizeof(double) * HW);
-    double *rows = malloc(sizeof(double) * 2 * H * W);
-#pragma omp for schedule(static)
-    for (i64 t = 0; t < NC * D; t++) {
-      i64 nc = t / D, d = t - nc * D;
-      for (i64 k = 0; k < HW; k++) acc[k] = 0;
-      i64 lo = 2 * d - 2 < 0 ? 0 : 2 * d - 2, hi = 2 * d + 3 < 2 * D - 1 ? 2 * d + 3 : 2 * D - 1;
-      for (i64 od = lo; od <= hi; od++) {
+    double *acc = malloc(sizeof(double) * 4 * HW);
+    double *row = malloc(sizeof(double) * W);
+#pragma omp for schedule(dynamic, 1)
+    for (i64 nc = 0; nc < NC; nc++) {
+      for (i64 k = 0; k < 4 * HW; k++) acc[k] = 0;
+      i64 next = 0;
+      const float *vol = dy + nc * 8 * D * HW;
+      float *out = dx + nc * D * HW;
+      for (i64 od = 0; od < 2 * D; od++) {
         i64 da, db;
         double wa, wb;
         axis_at(od, D, &da, &db, &wa, &wb);
-        double wd = (da == d ? wa : 0.0) + (db == d ? wb : 0.0);
-        if (wd == 0.0) continue;
-        const float *plane = dy + (nc * 2 * D + od) * 4 * HW;
-        for (i64 oh = 0; oh < 2 * H; oh++) w_adjoint(plane + oh * W2, rows + oh * W, W);
-        for (i64 h = 0; h < H; h++) {
-          i64 ol = 2 * h - 2 < 0 ? 0 : 2 * h - 2, oh_hi = 2 * h + 3 < 2 * H - 1 ? 2 * h + 3 : 2 * H - 1;
-          double *ar = acc + h * W;
-          for (i64 oh = ol; oh <= oh_hi; oh++) {
-            i64 ra, rb;
-            double ha, hb;
-            axis_at(oh, H, &ra, &rb, &ha, &hb);
-            double wh = ((ra == h ? ha : 0.0) + (rb == h ? hb : 0.0)) * wd;
-            if (wh == 0.0) continue;
-            const double *rr = rows + oh * W;
+        double *pa = acc + (da & 3) * HW, *pb = acc + (db & 3) * HW;
+        for (i64 oh = 0; oh < 2 * H; oh++) {
+          i64 ra, rb;
+          double ha, hb;
+          axis_at(oh, H, &ra, &rb, &ha, &hb);
+          w_adjoint(vol + (od * 2 * H + oh) * W2, row, W);
+          double c00 = wa * ha, c01 = wa * hb, c10 = wb * ha, c11 = wb * hb;
+          double *a0 = pa + ra * W, *a1 = pa + rb * W, *b0 = pb + ra * W, *b1 = pb + rb * W;
+          /* the four targets may coincide at the borders: separate loops keep each update exact */
 #pragma omp simd
-            for (i64 k = 0; k < W; k++) ar[k] += wh * rr[k];
+          for (i64 k = 0; k < W; k++) a0[k] += c00 * row[k];
+#pragma omp simd
+          for (i64 k = 0; k < W; k++) a1[k] += c01 * row[k];
+#pragma omp simd
+          for (i64 k = 0; k < W; k++) b0[k] += c10 * row[k];
+#pragma omp simd
+          for (i64 k = 0; k < W; k++) b1[k] += c11 * row[k];
+        }
+        for (; next < D && (2 * next + 2 <= od || od == 2 * D - 1); next++) {
+          double *p = acc + (next & 3) * HW;
+          float *o = out + next * HW;
+#pragma omp simd
+          for (i64 k = 0; k < HW; k++) {
+            o[k] = (float)p[k];
+            p[k] = 0;
           }
         }
       }
-      float *o = dx + t * HW;
-#pragma omp simd
-      for (i64 k = 0; k < HW; k++) o[k] = (float)acc[k];
     }
     free(acc);
-    free(rows);
+    free(row);
   }
 }
 
