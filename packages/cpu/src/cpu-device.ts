@@ -38,6 +38,12 @@ export interface CpuDeviceOptions {
   /** Compiler and build-cache folder for the native ops (defaults: findCompiler(), ~/.cache/unet3d/native). */
   compiler?: CCompiler;
   nativeCacheDir?: string;
+  /**
+   * OpenMP threads of the native ops (default: OMP_NUM_THREADS, else every core). The setting is per process:
+   * the last device created with it wins. Fewer than the cores helps on a machine shared with other work,
+   * where a parallel region waits for its slowest, descheduled thread.
+   */
+  threads?: number;
 }
 
 function nativeMode(options: CpuDeviceOptions): CpuNativeMode {
@@ -92,6 +98,9 @@ export class CpuDevice implements Device {
     const cpus = os.cpus();
     this.name = `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
     const mode = nativeMode(options);
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+      throw new ConfigError(`CPU threads must be an integer ≥ 1, got ${options.threads}`);
+    }
     let why: string;
     if (this.precision === 'float64') why = 'float64 check mode';
     else if (mode === 'off') why = 'native ops off';
@@ -100,6 +109,7 @@ export class CpuDevice implements Device {
         const { kernels, info } = loadCpuKernels({
           ...(options.compiler ? { compiler: options.compiler } : {}),
           ...(options.nativeCacheDir !== undefined ? { cacheDir: options.nativeCacheDir } : {}),
+          ...(options.threads !== undefined ? { threads: options.threads } : {}),
         });
         this.native = info;
         this.ops = createNativeOps(this, kernels);

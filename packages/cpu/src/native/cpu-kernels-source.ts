@@ -22,6 +22,14 @@ typedef int64_t i64;
 #define CHUNK 16384
 
 int unet3d_threads(void) { return omp_get_max_threads(); }
+/* Threads of later parallel regions started from the calling (Node main) thread. */
+void unet3d_set_threads(int n) {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
 
 /* e^r - 1 and e^r for r in [-708, 0]: r = k ln2 + f, |f| <= ln2/2, expm1(f) by its Taylor series to f^11
    (error < 1e-14), 2^k from the exponent bits. Branch-free so loops over it vectorise. */

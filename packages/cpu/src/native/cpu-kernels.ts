@@ -89,7 +89,9 @@ const PROTOTYPES: Record<keyof CpuKernels, [string, string, string[]]> = {
  * Throws NativeUnavailableError without a compiler, CompileError (naming 'cpu-ops', the compiler and its first
  * error line) when the source does not build.
  */
-export function loadCpuKernels(options: { compiler?: CCompiler; cacheDir?: string; source?: string } = {}): {
+export function loadCpuKernels(
+  options: { compiler?: CCompiler; cacheDir?: string; source?: string; threads?: number } = {},
+): {
   kernels: CpuKernels;
   info: CpuKernelsInfo;
 } {
@@ -109,6 +111,8 @@ export function loadCpuKernels(options: { compiler?: CCompiler; cacheDir?: strin
   for (const [key, [name, ret, params]] of Object.entries(PROTOTYPES)) {
     bound[key as keyof CpuKernels] = lib.func(name, ret, params);
   }
+  if (options.threads !== undefined)
+    (lib.func('unet3d_set_threads', 'void', ['int']) as (n: number) => void)(options.threads);
   const threads = (lib.func('unet3d_threads', 'int', []) as () => number)();
   return {
     kernels: bound as unknown as CpuKernels,

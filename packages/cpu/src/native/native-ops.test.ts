@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { DeviceOps, Shape, Tensor } from '@unet3d/core';
 import { seededRng } from '@unet3d/core';
 import { CompileError } from '@unet3d/native';
@@ -294,5 +295,21 @@ describe('without a working compiler', () => {
     expect((err as CompileError).toOneLine()).toMatch(
       /building 'cpu-ops' with cc 12\S* failed: in unet3d_elu: cpu-ops\.c:\d+:\d+: error: .missing_symbol. undeclared/,
     );
+  });
+});
+
+describe('threads', () => {
+  it('a device asked for 1 thread runs its parallel regions on 1 thread and gives the same results', () => {
+    const one = new CpuDevice({ native: 'on', threads: 1 });
+    expect(one.describe().ops).toMatch(/, 1 threads;/);
+    const [xn] = pair(91, [2, 3, 32, 32, 32]);
+    const x1 = one.upload(asCpu(xn).data, xn.shape);
+    expectClose(
+      one.ops.biasGrad(x1),
+      js.ops.biasGrad(js.upload(asCpu(xn).data, xn.shape)),
+      'biasGrad on 1 thread',
+    );
+    expect(() => new CpuDevice({ threads: 0 })).toThrow(/threads must be an integer ≥ 1/);
+    new CpuDevice({ native: 'on', threads: os.availableParallelism() }); // restore for later tests
   });
 });
