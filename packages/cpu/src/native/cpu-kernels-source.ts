@@ -49,12 +49,25 @@ static inline double em1_neg(double r, double *er) {
   return two * p + (two - 1.0);
 }
 
+/* ELU in float: e^r - 1 for r in [-30, 0] as 2^k·expm1(f) + (2^k - 1), |f| <= ln2/2, expm1(f) by its Taylor
+   series to f^8 (truncation < 3e-10 relative), ln2 split hi/lo. Agrees with the JavaScript op (table exp,
+   1e-12) to a few float32 ulps; below -30, e^r - 1 rounds to -1 in float32 as in the JavaScript op. */
 static inline float elu1(float v, double alpha) {
-  double r = v < 0 ? (double)v : 0.0;
-  r = r > -708.0 ? r : -708.0;
-  double er;
-  double m1 = em1_neg(r, &er);
-  return (v > 0 || v != v) ? v : (float)(alpha * m1);
+  float r = v < 0 ? v : 0.0f;
+  r = r > -30.0f ? r : -30.0f;
+  const float MAGIC = 12582912.0f;
+  float t = r * 1.44269504088896341f + MAGIC;
+  float k = t - MAGIC;
+  float f = (r - k * 0.693145751953125f) - k * 1.428606765330187e-06f;
+  float p = f * (1.0f + f * (1.0f / 2 + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720 +
+            f * (1.0f / 5040 + f * (1.0f / 40320))))))));
+  int32_t tb;
+  memcpy(&tb, &t, 4);
+  int32_t eb = (int32_t)((uint32_t)(tb + 127) << 23);
+  float two;
+  memcpy(&two, &eb, 4);
+  float m1 = two * p + (two - 1.0f);
+  return (v > 0 || v != v) ? v : (float)alpha * m1;
 }
 
 /* ---------------- element-wise ---------------- */
