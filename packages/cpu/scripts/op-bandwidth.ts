@@ -7,7 +7,7 @@
  * the median time of the JavaScript op and of the native op, the native op's achieved GB/s, and its time ÷
  * the floor (fewest bytes ÷ the measured copy bandwidth of measureCpuProfile). Goal: ≤ 2 for every op.
  *
- * Run: node --conditions=@unet3d/source --import tsx packages/cpu/scripts/op-bandwidth.ts [reps] [--quick]
+ * Run: node --conditions=@unet3d/source --import tsx packages/cpu/scripts/op-bandwidth.ts [reps] [--quick] [--only=op,op]
  */
 import { performance } from 'node:perf_hooks';
 import type { Shape, Tensor } from '@unet3d/core';
@@ -29,6 +29,11 @@ import { CpuDevice, CpuTensor } from '../src/index.js';
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
 const quick = args.includes('--quick');
+/** --only=maxPool2x,elu: run just the ops whose names contain one of these. */
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const SHAPES: { label: string; shape: Shape }[] = quick
   ? [{ label: 'scaled L1', shape: [1, 64, 32, 32, 32] }]
   : [
@@ -192,6 +197,7 @@ for (const { label, shape } of SHAPES) {
     ],
   ];
   for (const [name, floorBytes, fn] of cases) {
+    if (only && !only.some((o) => name.includes(o))) continue;
     const tj = time(js, () => fn(js, J), Math.min(reps, 2));
     const tn = time(nat, () => fn(nat, N), reps);
     const floorMs = (floorBytes / copy) * 1e3;

@@ -449,32 +449,24 @@ void unet3d_maxpool2x(const float *restrict x, float *restrict y, float *restric
 void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict am, float *restrict dx, i64 NC,
                                i64 D, i64 H, i64 W) {
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
-  int odd = (D | H | W) & 1;
-  if (odd) {
+  if (D & 1) {
+    /* the odd last plane of each volume gets no gradient */
 #pragma omp parallel for schedule(static)
-    for (i64 p = 0; p < NC * D; p++) memset(dx + p * HW, 0, sizeof(float) * HW);
+    for (i64 nc = 0; nc < NC; nc++) memset(dx + nc * D * HW + (D - 1) * HW, 0, sizeof(float) * HW);
   }
+  /* Per output plane: zero its two input planes (wide stores), then put each dy at its window's winner. */
 #pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
+    float *planes = dx + nc * D * HW + 2 * od * HW;
+    memset(planes, 0, sizeof(float) * 2 * HW);
     i64 o = t * Ho * Wo;
-    for (i64 oh = 0; oh < Ho; oh++) {
-      float *p0 = dx + nc * D * HW + 2 * od * HW + 2 * oh * W;
-      float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
+    for (i64 oh = 0; oh < Ho; oh++, o += Wo) {
+      float *p0 = planes + 2 * oh * W;
       for (i64 ow = 0; ow < Wo; ow++) {
         int a = (int)am[o + ow];
-        float g = dy[o + ow];
-        i64 j = 2 * ow;
-        p0[j] = a == 0 ? g : 0.0f;
-        p0[j + 1] = a == 1 ? g : 0.0f;
-        p1[j] = a == 2 ? g : 0.0f;
-        p1[j + 1] = a == 3 ? g : 0.0f;
-        p2[j] = a == 4 ? g : 0.0f;
-        p2[j + 1] = a == 5 ? g : 0.0f;
-        p3[j] = a == 6 ? g : 0.0f;
-        p3[j + 1] = a == 7 ? g : 0.0f;
+        p0[2 * ow + (a & 1) + ((a >> 1) & 1) * W + (a >> 2) * HW] = dy[o + ow];
       }
-      o += Wo;
     }
   }
 }
