@@ -53,7 +53,7 @@ describe('compareRuns on the issue input (5 samples per row)', () => {
       expect(r.verdict).toBe('inconclusive');
       expect(r.ratio).toBeCloseTo(2, 12);
       expect(r.pSlower).toBeCloseTo(1 / 252, 12);
-      // Holm over the 4 rows only: the 764 per-layer entries are a separate family.
+      // Holm over the 4 rows only: the 749 per-layer entries are a separate family.
       expect(r.minAttainablePAdjusted).toBeCloseTo(4 / 252, 12);
     }
     expect(gateHeadline(result)).toBe(
