@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DataFileError } from '@unet3d/core';
+import { firstInconsistency } from './consistency.js';
 import { formatIssues } from './issues.js';
 import { type BenchRun, BenchRunSchema, RESULTS_SCHEMA_VERSION } from './run-schema.js';
 
@@ -9,7 +10,8 @@ function oneLine(s: string): string {
 
 /**
  * Validate an already-parsed value as a bench run. `where` names the source in errors. Throws
- * DataFileError for a value of another schema version or one that violates the schema.
+ * DataFileError for a value of another schema version, one that violates the schema, or one whose derived
+ * figures (medians, spreads, GFLOP/s) disagree with its raw samples and counts (see consistency.ts).
  */
 export function parseResults(value: unknown, where: string): BenchRun {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -38,6 +40,13 @@ export function parseResults(value: unknown, where: string): BenchRun {
     throw new DataFileError(
       `${where} does not match results schema v${RESULTS_SCHEMA_VERSION}: ${formatIssues(parsed.error.issues)}`,
       'the file was edited or written by a broken build; re-run `pnpm bench`',
+    );
+  }
+  const inconsistency = firstInconsistency(parsed.data);
+  if (inconsistency) {
+    throw new DataFileError(
+      `${where} is not self-consistent: ${inconsistency}`,
+      'a derived figure was edited by hand or written by a broken build; re-run `unet3d bench` (npx unet3d bench)',
     );
   }
   return parsed.data;

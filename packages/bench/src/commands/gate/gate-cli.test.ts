@@ -1,65 +1,188 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flopsAnalytic } from '@unet3d/report';
-import { sampleRun } from '@unet3d/report/testing';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { seededRng } from '@unet3d/core';
+import { type BenchRun, loadResults, perLayerTiming, rowMetrics } from '@unet3d/results';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAlpha, parseFraction } from './parse-gate-options.js';
-import { runGateCommand } from './run-gate.js';
 
-const analytic = flopsAnalytic();
-const patch = [16, 32, 32] as const;
+const repo = fileURLToPath(new URL('../../../../../', import.meta.url));
+const committedPath = join(repo, 'results/cpu-amd-epyc-2c/2026-11-22T15-49-42.388Z.json');
+const cli = ['--conditions=@unet3d/source', '--import', 'tsx', 'packages/bench/src/bin.ts'];
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
-async function files() {
-  const dir = await mkdtemp(join(tmpdir(), 'unet3d-gate-'));
-  const write = async (name: string, value: unknown) => {
-    const p = join(dir, name);
-    await writeFile(p, typeof value === 'string' ? value : JSON.stringify(value));
-    return p;
-  };
-  return { dir, write };
+function unet3d(args: string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...cli, ...args],
+      { cwd: repo, maxBuffer: 1 << 26 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }
 
-describe('unet3d gate', () => {
-  it('exits 0 for the same run and 1 when a layer is 20% slower, naming it', async () => {
-    const { dir, write } = await files();
-    const a = await write('a.json', sampleRun({ analytic, patch, seed: 1 }));
-    const slow = { row: 1, layer: 'enc0.conv2', pass: 'forward' as const, factor: 1.2 };
-    const b = await write('b.json', sampleRun({ analytic, patch, seed: 2, slow }));
-    const same = capture();
-    expect(await runGateCommand({ baseline: a, current: a, resamples: 300 }, same.io)).toBe(0);
-    expect(same.out.join('')).toMatch(/✅/);
-    const slower = capture();
-    const summary = join(dir, 'summary.md');
-    expect(await runGateCommand({ baseline: a, current: b, resamples: 300, summary }, slower.io)).toBe(1);
-    expect(slower.out.join('')).toMatch(/`baseline-cudnn` \/ `enc0\.conv2` forward/);
-    // A threshold above the slowdown passes.
-    const lenient = capture();
-    expect(
-      await runGateCommand({ baseline: a, current: b, resamples: 300, maxSlowdown: 0.3 }, lenient.io),
-    ).toBe(0);
+/** The committed run with row and per-layer samples rewritten and every derived figure recomputed. */
+function withSamples(
+  run: BenchRun,
+  row: (id: string, s: number[]) => number[],
+  layer = (s: number[]) => s,
+): BenchRun {
+  const rows = run.rows.map((r) => {
+    const samplesMs = row(r.id, r.samplesMs);
+    return {
+      ...r,
+      samplesMs,
+      ...rowMetrics(samplesMs, r.iterationMacs),
+      perLayer: r.perLayer.map((e) => perLayerTiming(e.layer, e.pass, layer(e.samplesMs), e.macs, e.bytes)),
+    };
+  });
+  const timing = { ...run.provenance.timing, iterations: rows[0]!.samplesMs.length };
+  return { ...run, provenance: { ...run.provenance, timing }, rows };
+}
+
+/** 10 log-normal samples (σ = 0.04) around each row's committed median, times `slow[row]`. */
+function drawn(run: BenchRun, seed: number, slow: Record<string, number> = {}): BenchRun {
+  const rng = seededRng(seed);
+  const medians = new Map(run.rows.map((r) => [r.id, r.medianMs!]));
+  return withSamples(run, (id) =>
+    Array.from(
+      { length: 10 },
+      () => (medians.get(id) ?? 1) * (slow[id] ?? 1) * Math.exp(0.04 * rng.normal()),
+    ),
+  );
+}
+
+let dir: string;
+let committed: BenchRun;
+const file = async (name: string, value: unknown) => {
+  const p = join(dir, name);
+  await writeFile(p, typeof value === 'string' ? value : JSON.stringify(value));
+  return p;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unet3d-gate-cli-'));
+  committed = await loadResults(committedPath);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('unet3d gate (spawned CLI)', () => {
+  it('exit 3 on the issue input: every sample ×2 with 5 per row is inconclusive, need ≥ 6 per row', async () => {
+    const slow = await file(
+      'slow.json',
+      withSamples(
+        committed,
+        (_id, s) => s.map((v) => 2 * v),
+        (s) => s.map((v) => 2 * v),
+      ),
+    );
+    const r = await unet3d(['gate', '--baseline', committedPath, '--current', slow]);
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe(
+      '## ⚠️ Benchmark gate: inconclusive: too few samples — need ≥ 6 per row',
+    );
+    expect(r.stdout).toContain('npx unet3d bench --input 64,128,128 --math fp32 --iterations 6');
+    expect(r.stdout).not.toMatch(/no significant slowdown/);
+    expect(r.stderr).toBe('');
   });
 
-  it('gives one clear line for each invalid input', async () => {
-    const { dir, write } = await files();
-    const good = sampleRun({ analytic, patch, seed: 1 });
-    const corrupt = await write('corrupt.json', JSON.stringify(good).slice(0, 100));
-    const v2 = await write('v2.json', { ...good, schemaVersion: 2 });
-    const c = capture();
-    expect(await runGateCommand({ baseline: join(dir, 'missing.json'), current: corrupt }, c.io)).toBe(1);
-    expect(c.err).toHaveLength(2);
-    expect(c.err[0]).toMatch(/^unet3d: error: results file not found: .*missing\.json/);
-    expect(c.err[1]).toMatch(/not valid JSON/);
-    expect(c.err.every((l) => l.split('\n').length === 2)).toBe(true);
-    const d = capture();
-    expect(await runGateCommand({ baseline: v2, current: v2 }, d.io)).toBe(1);
-    expect(d.err[0]).toMatch(/schemaVersion 2; this build reads schemaVersion 1/);
+  it('exit 0 for two draws of one distribution, exit 1 naming a row 30% slower; --json and --details', async () => {
+    const a = await file('a.json', drawn(committed, 1));
+    const b = await file('b.json', drawn(committed, 2));
+    const c = await file('c.json', drawn(committed, 2, { 'strided-cudnn': 1.3 }));
+    const pass = await unet3d(['gate', '--baseline', a, '--current', b]);
+    expect(pass.code).toBe(0);
+    expect(pass.stdout.split('\n')[0]).toBe('## ✅ Benchmark gate: no significant slowdown beyond 5.0%');
+    const details = join(dir, 'details.md');
+    const fail = await unet3d(['gate', '--baseline', a, '--current', c, '--json', '--details', details]);
+    expect(fail.code).toBe(1);
+    const json = JSON.parse(fail.stdout);
+    expect(json.outcome).toBe('regression');
+    expect(json.exitCode).toBe(1);
+    expect(json.failures.map((f: { rowId: string; layer: string | null }) => [f.rowId, f.layer])).toEqual([
+      ['strided-cudnn', null],
+    ]);
+    const table = await readFile(details, 'utf8');
+    expect(table).toContain('`strided-cudnn` / `embed.elu` other');
+  });
+
+  it('exit 3 when a compared row ran another backend, naming it', async () => {
+    const a = await file('a2.json', drawn(committed, 1));
+    const other = drawn(committed, 2);
+    const b = await file('b2.json', {
+      ...other,
+      rows: other.rows.map((r) => (r.id === 'scaled-cudnn' ? { ...r, backend: 'tvm' } : r)),
+    });
+    const r = await unet3d(['gate', '--baseline', a, '--current', b]);
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe(
+      '## ⚠️ Benchmark gate: not comparable — row scaled-cudnn backend onnxruntime on cpu vs tvm on cpu',
+    );
+  });
+
+  it('exit 2 with one line each for unreadable input and bad usage', async () => {
+    const corrupt = await file('corrupt.json', (await readFile(committedPath, 'utf8')).slice(0, 100));
+    const edited = JSON.parse(await readFile(committedPath, 'utf8'));
+    edited.rows[1].medianMs = 1;
+    const inconsistent = await file('inconsistent.json', edited);
+    const missing = join(dir, 'missing.json');
+    const [r, bad, usage, alpha, unknown] = await Promise.all([
+      unet3d(['gate', '--baseline', missing, '--current', corrupt]),
+      unet3d(['gate', '--baseline', committedPath, '--current', inconsistent]),
+      unet3d(['gate', '--current', committedPath, '--alpha', '0.01']),
+      unet3d(['gate', '--baseline', committedPath, '--current', committedPath, '--alpha', '2']),
+      unet3d(['gate', '--baseline', committedPath, '--current', committedPath, '--iterations', '9']),
+    ]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^unet3d: error: results file not found: .*missing\.json/);
+    expect(lines[1]).toMatch(/not valid JSON/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /inconsistent\.json is not self-consistent: rows\[1\] \(strided-cudnn\)\.medianMs is 1/,
+    );
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe(
+      'unet3d: error: --baseline <file> is required (e.g. unet3d gate --baseline results/<device>/<old>.json --current results/<device>/<new>.json)\n',
+    );
+    expect(alpha.code).toBe(2);
+    expect(alpha.stderr).toMatch(/^unet3d: error: --alpha must be a number in \(0, 0\.5\), got '2'/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown argument for gate: --iterations 9/);
+  });
+
+  it('stops quietly when stdout is a closed pipe (gate … | head -1)', async () => {
+    const child = spawn(
+      process.execPath,
+      [...cli, 'gate', '--baseline', committedPath, '--current', committedPath, '--json'],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    // The reader goes away before the gate writes anything: its first write meets EPIPE.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(3);
   });
 
   it('parses thresholds', () => {
