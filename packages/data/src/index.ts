@@ -8,3 +8,4 @@ export * from './synthetic-volume.js';
 export * from './training-batch.js';
 export * from './voronoi.js';
 export * from './warp.js';
+export * from './io/index.js';
