@@ -70,7 +70,7 @@ export async function openHdf5Dataset(source: VolumeSource): Promise<VolumeReade
     if (!(entity instanceof h5.Dataset)) fail(where, 'is a group, not a dataset');
     ds = entity;
     const dims = ds.shape;
-    if (!dims || dims.length !== 3)
+    if (dims === null || dims.length !== 3)
       fail(where, `dataset has shape [${dims?.join(',') ?? ''}], a volume needs 3 dims (z, y, x)`);
     shape = [dims[0]!, dims[1]!, dims[2]!];
     const t = hdf5Dtype(ds.metadata);

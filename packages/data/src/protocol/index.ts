@@ -1,0 +1,6 @@
+export * from './anisotropy.js';
+export * from './augment.js';
+export * from './em-batch.js';
+export * from './resample.js';
+export * from './rescale-volume.js';
+export * from './split.js';
