@@ -12,7 +12,9 @@ import { parseSplit, splitVolume } from './split.js';
 
 const close = (a: ArrayLike<number>, b: number[]) => {
   expect(a.length).toBe(b.length);
-  b.forEach((v, i) => expect(a[i]).toBeCloseTo(v, 6));
+  b.forEach((v, i) => {
+    expect(a[i]).toBeCloseTo(v, 6);
+  });
 };
 
 describe('anisotropy', () => {
