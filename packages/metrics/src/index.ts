@@ -1,0 +1,3 @@
+export * from './adapted-rand.js';
+export * from './affinity-accuracy.js';
+export * from './connected-components.js';
