@@ -1,3 +1,4 @@
+export * from './accuracy-schema.js';
 export * from './device-slug.js';
 export * from './find.js';
 export * from './issues.js';
