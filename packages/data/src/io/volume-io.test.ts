@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataFileError, errorToOneLine } from '@unet3d/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateSyntheticVolume } from '../synthetic-volume.js';
 import { writeHdf5Volumes } from './hdf5-writer.js';
+import { writeLabelledVolumeFiles } from './labelled-volume-files.js';
 import {
   openVolume,
   readImageVolume,
@@ -210,5 +212,24 @@ describe('writers', () => {
       writeHdf5Volumes(join(tmp, 'bad.h5'), [{ name: '/x', data: new Uint8Array(3), shape: [1, 1, 2] }]),
     ).rejects.toThrow(/3 voxels do not fill/);
     expect(() => readFileSync(path)).toThrow();
+  });
+});
+
+describe('synthetic volumes written to files (the reduced protocol)', () => {
+  it('read back identically from TIFF and HDF5, image within half a grey level', async () => {
+    const v = generateSyntheticVolume({ shape: [6, 20, 24], seed: 9 });
+    const files = await writeLabelledVolumeFiles(join(tmp, 'synth'), v, 'synth');
+    const a = await readLabelledVolume(files.tiff.image, files.tiff.labels);
+    const b = await readLabelledVolume(files.hdf5.image, files.hdf5.labels);
+    expect(a.shape).toEqual([6, 20, 24]);
+    expect(Array.from(a.labels)).toEqual(Array.from(v.labels));
+    expect(Array.from(b.labels)).toEqual(Array.from(v.labels));
+    expect(Array.from(b.image)).toEqual(Array.from(a.image));
+    let worst = 0;
+    for (let i = 0; i < v.image.length; i++) {
+      const clipped = Math.min(1, Math.max(0, v.image[i]!));
+      worst = Math.max(worst, Math.abs(a.image[i]! - clipped));
+    }
+    expect(worst).toBeLessThanOrEqual(0.5 / 255 + 1e-7);
   });
 });
