@@ -1,11 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import type { Triple } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { nearestNeighbourChannels } from '../affinity.js';
+import { readLabelledVolume } from '../io/open-volume.js';
 import type { LabelledVolume } from '../patch.js';
 import { createRng } from '../rng.js';
 import { anisotropyRescale, rescaledShape, SNEMI3D_VOXEL_NM } from './anisotropy.js';
 import { applyGeometric, applyIntensity, drawEmAugmentation, type EmAugmentation } from './augment.js';
 import { makeEmTrainingBatch, sampleEmPatch } from './em-batch.js';
+import { readProtocolVolume } from './read-protocol-volume.js';
 import { resampleImage, resampleLabels } from './resample.js';
 import { rescaleToAnisotropy } from './rescale-volume.js';
 import { parseSplit, splitVolume } from './split.js';
@@ -197,5 +200,24 @@ describe('augmented patches from a real volume', () => {
     const p = sampleEmPatch(volume, [2, 3, 3], createRng(1), { augment: false });
     const [oz, oy, ox] = p.origin;
     expect(p.input[4]).toBeCloseTo(volume.image[((oz + 0) * 12 + oy + 1) * 12 + ox + 1]!, 7);
+  });
+});
+
+describe('reading the protocol volume from files', () => {
+  const fix = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
+  it('slab-by-slab xy downsampling equals rescaling the whole volume (fixtures, 6×6×30 nm → anisotropy 2)', async () => {
+    const img = fix('em-image.tif');
+    const lab = `${fix('em.h5')}:/volumes/labels/neuron_ids32`;
+    const r = await readProtocolVolume(img, lab, { voxelNm: [30, 6, 6], anisotropy: 2, slab: 3 });
+    // 48 · 6/15 = 19.2 → 19 pixels a side; sections kept
+    expect(r.volume.shape).toEqual([20, 19, 19]);
+    expect(r.fileShape).toEqual([20, 48, 48]);
+    expect(r.voxelNm).toEqual([30, 15, 15]);
+    const whole = rescaleToAnisotropy(await readLabelledVolume(img, lab), [30, 6, 6], 2);
+    expect(Array.from(r.volume.labels)).toEqual(Array.from(whole.volume.labels));
+    expect(Array.from(r.volume.image)).toEqual(Array.from(whole.volume.image));
+    await expect(readProtocolVolume(img, lab, { anisotropy: 2 })).rejects.toThrow(
+      /needs the files' voxel size/,
+    );
   });
 });
