@@ -20,7 +20,7 @@ export interface ProtocolVolume {
   volume: LabelledVolume;
   /** Shape of the files, (z, y, x). */
   fileShape: Triple;
-  /** Voxel size after rescaling (null when voxelNm was not given). */
+  /** Voxel size after rescaling (null when read without rescaling and no voxelNm was given). */
   voxelNm: Triple | null;
   scale: Triple;
 }
@@ -43,11 +43,13 @@ export async function readProtocolVolume(
     const v = await readLabelledVolume(imageSpec, labelsSpec);
     return { volume: v, fileShape, voxelNm: options.voxelNm ?? null, scale: [1, 1, 1] };
   }
-  const { scale, voxelNm } = anisotropyRescale(
-    options.voxelNm ?? [options.anisotropy, 1, 1],
-    options.anisotropy,
-    options.mode,
-  );
+  if (!options.voxelNm) {
+    throw new ConfigError(
+      `anisotropy ${options.anisotropy} needs the files' voxel size`,
+      'give the voxel size in nm (z, y, x), e.g. 30,6,6 for SNEMI3D',
+    );
+  }
+  const { scale, voxelNm } = anisotropyRescale(options.voxelNm, options.anisotropy, options.mode);
   const outShape = rescaledShape(fileShape, scale);
   const method = options.image ?? 'area';
   if ((options.mode ?? 'downsample-xy') === 'upsample-z') {
