@@ -1,6 +1,4 @@
 import { ConfigError, type Triple } from '@unet3d/core';
-import UTIF from 'utif2';
-import writeFileAtomic from 'write-file-atomic';
 
 /** Unsigned integer voxels a TIFF stack is written with (TIFF's default SampleFormat, 1 = unsigned). */
 export type TiffStackArray = Uint8Array | Uint16Array | Uint32Array;
@@ -32,6 +30,9 @@ export async function writeTiffStack(path: string, data: TiffStackArray, shape: 
   }
   if (H > 65535 || W > 65535)
     throw new ConfigError(`${path}: slices of ${H}×${W} exceed 65535 pixels a side`);
+  // Loaded on first use, so importing @unet3d/data does not load the TIFF encoder.
+  const { default: UTIF } = await import('utif2');
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   const bytes = data.BYTES_PER_ELEMENT;
   const pageBytes = H * W * bytes;
   const ifds = (offsets: number[]) =>
