@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { FIGURE_FONT_FILES } from './fonts.js';
+import { figureFontFiles } from './fonts.js';
 
 /** Width and height of an SVG in CSS pixels (1 px = 1/96 in) from its root `width`/`height` attributes. */
 export function svgSize(svg: string): { width: number; height: number } {
@@ -22,14 +22,16 @@ export function svgToPdf(svg: string): Promise<Uint8Array> {
   const { width, height } = svgSize(svg);
   if (!(width > 0 && height > 0)) throw new Error('svgToPdf: the SVG has no numeric width/height');
   const page: [number, number] = [width * 0.75, height * 0.75];
+  const fonts = figureFontFiles();
+  // `font`: start on the shipped font, so PDFKit never loads its built-in Helvetica metrics.
   const doc = new PDFDocument({
     size: page,
     margin: 0,
-    autoFirstPage: true,
+    font: fonts.regular,
     info: { Creator: 'unet3d-bench' },
   });
-  doc.registerFont('figure', FIGURE_FONT_FILES.regular);
-  doc.registerFont('figure-bold', FIGURE_FONT_FILES.bold);
+  doc.registerFont('figure', fonts.regular);
+  doc.registerFont('figure-bold', fonts.bold);
   const chunks: Buffer[] = [];
   const done = new Promise<Uint8Array>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

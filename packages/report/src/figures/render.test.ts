@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { FIGURE_FONT_FILES } from './fonts.js';
+import { figureFontFiles } from './fonts.js';
 import { rasterizeSvg, specToSvg } from './render.js';
 import { topLevel } from './theme.js';
 
@@ -58,7 +58,7 @@ describe('figure text without system fonts', () => {
   });
 
   it('ships both font files (regular for labels, bold for titles)', () => {
-    expect(FIGURE_FONT_FILES.regular).toMatch(/DejaVuSans\.ttf$/);
-    expect(FIGURE_FONT_FILES.bold).toMatch(/DejaVuSans-Bold\.ttf$/);
+    expect(figureFontFiles().regular).toMatch(/DejaVuSans\.ttf$/);
+    expect(figureFontFiles().bold).toMatch(/DejaVuSans-Bold\.ttf$/);
   });
 });

@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { FIGURE_FONT, FIGURE_FONT_FILES } from './fonts.js';
+import { FIGURE_FONT, figureFontFiles } from './fonts.js';
 
 export { FIGURE_FONT } from './fonts.js';
 
@@ -43,7 +43,7 @@ export function rasterizeSvg(svg: string, scale = 2): Raster {
     fitTo: { mode: 'zoom', value: scale },
     font: {
       loadSystemFonts: false,
-      fontFiles: [FIGURE_FONT_FILES.regular, FIGURE_FONT_FILES.bold],
+      fontFiles: [figureFontFiles().regular, figureFontFiles().bold],
       defaultFontFamily: FIGURE_FONT,
       sansSerifFamily: FIGURE_FONT,
     },
