@@ -11,7 +11,7 @@ const analytic = flopsAnalytic();
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 
 describe('writeReport', () => {
-  it('writes Markdown, JSON and every figure as SVG and PNG', async () => {
+  it('writes Markdown, JSON and every figure as SVG, PNG and PDF', async () => {
     const run = sampleRun({ analytic, device: 'cuda', patch: [16, 32, 32], notRun: { 4: 'no tuning log' } });
     const outDir = await mkdtemp(join(tmpdir(), 'unet3d-report-'));
     const written = await writeReport({ run, source: join(outDir, '..', 'run.json'), outDir, analytic });
@@ -26,6 +26,7 @@ describe('writeReport', () => {
       const svg = await readFile(f.svg, 'utf8');
       expect(svg).toMatch(/^<svg/);
       expect([...(await readFile(f.png)).subarray(0, 4)]).toEqual(PNG);
+      expect((await readFile(f.pdf)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     }
     const fig6 = await readFile(written.figures[3]!.svg, 'utf8');
     expect(fig6).toContain('peak 67.0 TFLOP/s');

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '@unet3d/core';
 import type { BenchRun } from '@unet3d/results';
 import type { AnalyticSource } from './analytic.js';
 import { buildFigureSpecs } from './figures/build-figures.js';
+import { PRINT_PRESETS, renderPrint } from './figures/print-preset.js';
 import { renderFigure } from './figures/render.js';
 import { convergence, type TuningTrial, tuningConvergenceSpec } from './figures/tuning-convergence.js';
 import { renderMarkdown } from './markdown.js';
@@ -19,7 +20,7 @@ export interface ReportJson {
   readonly deviceRoof: string | null;
   readonly provenance: BenchRun['provenance'];
   readonly table1: readonly Table1Line[];
-  readonly figures: readonly { name: string; caption: string; png: string; svg: string }[];
+  readonly figures: readonly { name: string; caption: string; png: string; svg: string; pdf: string }[];
 }
 
 export interface WriteReportOptions {
@@ -35,10 +36,13 @@ export interface WriteReportOptions {
 export interface WrittenReport {
   readonly markdown: string;
   readonly json: string;
-  readonly figures: readonly { name: string; svg: string; png: string }[];
+  readonly figures: readonly { name: string; svg: string; png: string; pdf: string }[];
 }
 
-/** Build Table 1 and every figure for a run and write report.md, report.json, and figures as SVG + PNG. */
+/**
+ * Build Table 1 and every figure for a run and write report.md, report.json, and figures as SVG + PNG
+ * (screen) and PDF (double-column print preset, 7.2 in wide, 8–9 pt text, fonts embedded).
+ */
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
   const { run, outDir, analytic } = options;
   await mkdir(outDir, { recursive: true });
@@ -47,8 +51,8 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   const roofText = roof
     ? `${roof.name}: ${(roof.peakFlopPerSecond / 1e12).toFixed(2)} TFLOP/s ${run.provenance.precision} peak, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s (${roof.matchedBy})`
     : null;
-  const figures: { name: string; caption: string; png: string; svg: string }[] = [];
-  const written: { name: string; svg: string; png: string }[] = [];
+  const figures: { name: string; caption: string; png: string; svg: string; pdf: string }[] = [];
+  const written: { name: string; svg: string; png: string; pdf: string }[] = [];
   const specs = buildFigureSpecs(run, analytic);
   if (options.tuning && options.tuning.records.length > 0) {
     const summary = convergence(options.tuning.records);
@@ -64,8 +68,11 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     const pngPath = join(outDir, `${f.name}.png`);
     await writeFileAtomic(svgPath, svg);
     await writeFileAtomic(pngPath, png);
-    figures.push({ name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` });
-    written.push({ name: f.name, svg: svgPath, png: pngPath });
+    const pdfPath = join(outDir, `${f.name}.pdf`);
+    await writeFileAtomic(pdfPath, (await renderPrint(f.spec, PRINT_PRESETS.double)).pdf);
+    const files = { svg: `${f.name}.svg`, png: `${f.name}.png`, pdf: `${f.name}.pdf` };
+    figures.push({ name: f.name, caption: f.caption, ...files });
+    written.push({ name: f.name, svg: svgPath, png: pngPath, pdf: pdfPath });
   }
   const source = relative(outDir, options.source) || options.source;
   const markdown = renderMarkdown({

@@ -110,18 +110,18 @@ export function buildFigureSpecs(run: BenchRun, analytic: AnalyticSource): Figur
   figures.push({
     name: 'fig6-efficiency',
     caption:
-      'Fig. 6 — per-layer GFLOP/s of row 3 (cuDNN in the paper) and row 4 (TVM), with the device peak.',
+      'Fig. 6 — per-layer GFLOP/s of row 3 (cuDNN in the paper) beside row 4 (TVM), per conv pass, with the device peak.',
     spec: fig6Spec(
-      [3, 4].map((n, i) => {
+      [3, 4].map((n) => {
         const row = rows[n - 1];
         const why = whyNoTimes(row);
         const ours = !row
-          ? 'ours: not in results'
+          ? 'not in results'
           : row.status === 'ok'
-            ? `ours: ${row.backend} (${row.backendDevice})`
-            : `ours: ${row.status}`;
+            ? `${row.backend} (${row.backendDevice})`
+            : row.status;
         return {
-          title: `(${'ab'[i]}) row ${n} — paper: ${IMPLEMENTATION_LABEL[PAPER_TABLE1[n - 1]!.implementation]}; ${ours}`,
+          label: `row ${n} — paper: ${IMPLEMENTATION_LABEL[PAPER_TABLE1[n - 1]!.implementation]}; ours: ${ours}`,
           stats: why ?? rowConvStats(run, row!, analytic).stats,
         };
       }),
