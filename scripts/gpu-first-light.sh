@@ -48,10 +48,14 @@ touch "$WORK/logs/.start"
 SUMMARY="$OUT/summary.log"
 : >"$SUMMARY"
 START=$(date +%s)
-TOTAL_S=${FIRST_LIGHT_TOTAL_S:-540} # 9 minutes
+TOTAL_S=${FIRST_LIGHT_TOTAL_S:-540}     # 9 minutes
+BOX_SCALE=${FIRST_LIGHT_BOX_SCALE:-1}   # multiplies every step's time box (a slow CPU stand-in)
 RESERVE_S=15                          # kept for the report and the tarball
 STEP=0
 MEM_PID=""
+LAST_RC=0
+LAST_LOG=/dev/null
+LAST_TOOK=0
 
 say() { echo "$*" | tee -a "$SUMMARY"; }
 elapsed() { echo $(($(date +%s) - START)); }
@@ -76,7 +80,7 @@ trap 'say "interrupted after $(elapsed) s"; exit 130' INT TERM
 
 # step NAME SECONDS CMD...: run CMD time-boxed (never past the overall budget), log rc and the tail.
 step() {
-  local name=$1 box=$2
+  local name=$1 box=$(($2 * BOX_SCALE))
   shift 2
   STEP=$((STEP + 1))
   local left=$((TOTAL_S - RESERVE_S - $(elapsed)))
@@ -95,7 +99,10 @@ step() {
   rc=$?
   local took=$(($(date +%s) - t0)) note=""
   [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && note=" (time box ${box} s hit)"
-  [ "$rc" -ne 0 ] && grep -qiE "unknown option|unknown command|too many arguments" "$log" &&
+  LAST_RC=$rc
+  LAST_LOG=$log
+  LAST_TOOK=$took
+  [ "$rc" -ne 0 ] && grep -qiE "unknown option|unknown command|too many arguments|required option" "$log" &&
     note="$note (flag or command not in this CLI yet)"
   say "$(printf %02d "$STEP") $name: rc=$rc in ${took} s$note"
   grep -v '^\$ ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3 | cut -c1-240 | sed 's/^/    /' | tee -a "$SUMMARY" >/dev/null
@@ -207,6 +214,12 @@ done
 
 step tune-scaled 190 "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" --time-limit 3m \
   --results "$WORK/results"
+# A CLI without --time-limit (or --target): tune by trial budget instead, in what is left of the 3 minutes
+# (the tuning log is appended record by record, so the time box loses at most the trial in flight).
+if [ "$LAST_RC" -ne 0 ] && grep -qiE "unknown option" "$LAST_LOG"; then
+  step tune-scaled-budget $(((190 * BOX_SCALE - LAST_TOOK) / BOX_SCALE)) "${CLI[@]}" tune --model scaled --input "$PATCH" --budget 16 \
+    --results "$WORK/results"
+fi
 step bench-row4 30 "${CLI[@]}" bench --backends "$ROW4_BACKENDS" --rows scaled-tvm --input "$PATCH" --math fp32 \
   "${BENCH_ITERS[@]}" --results "$WORK/results" --no-report
 step report 15 "${CLI[@]}" report --results "$WORK/results" --out "$WORK/report"

@@ -329,10 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         row["mathApi"] = row_api
         rows.append(row)
         print(json.dumps(row), flush=True)
+        if args.out:  # after every row, so a run stopped by a time box keeps the rows it finished
+            write_atomic(args.out, rows)
         if args.device == "cuda":
             torch.cuda.empty_cache()
-    if args.out:
-        write_atomic(args.out, rows)
     return 0
 
 
