@@ -69,6 +69,7 @@ export const CUDNN_LIBRARY: LibrarySpec = {
     'libcudnn_engines_precompiled.so.9',
     'libcudnn_engines_runtime_compiled.so.9',
     'libcudnn_engines_tensor_ir.so.9',
+    'libcudnn_ext.so.9',
     'libcudnn_heuristic.so.9',
     'libcudnn_ops.so.9',
     'libcudnn_cnn.so.9',
