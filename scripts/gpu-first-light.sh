@@ -50,7 +50,7 @@ SUMMARY="$OUT/summary.log"
 START=$(date +%s)
 TOTAL_S=${FIRST_LIGHT_TOTAL_S:-540}     # 9 minutes
 BOX_SCALE=${FIRST_LIGHT_BOX_SCALE:-1}   # multiplies every step's time box (a slow CPU stand-in)
-RESERVE_S=15                          # kept for the report and the tarball
+RESERVE_S=25                          # kept for the report and the tarball
 STEP=0
 MEM_PID=""
 LAST_RC=0
@@ -84,7 +84,7 @@ step() {
   shift 2
   STEP=$((STEP + 1))
   local left=$((TOTAL_S - RESERVE_S - $(elapsed)))
-  [ "$name" = report ] && left=$((TOTAL_S - $(elapsed)))
+  case "$name" in report*) left=$((TOTAL_S - $(elapsed))) ;; esac
   local log
   log="$WORK/logs/$(printf %02d "$STEP")-$name.log"
   if [ "$left" -lt 5 ]; then
@@ -191,36 +191,50 @@ probe() {
   declare -f probe
   echo probe
 } >"$WORK/logs/probe.sh"
-step probe 20 bash "$WORK/logs/probe.sh"
+step probe 15 bash "$WORK/logs/probe.sh"
 cp "$WORK/logs/01-probe.log" "$OUT/env.txt" 2>/dev/null
 
 for m in "${MATHS[@]}"; do
-  step "verify-$BACKEND-$m" 35 "${CLI[@]}" verify --backend "$BACKEND" --model all --math "$m" --json
+  step "verify-$BACKEND-$m" 30 "${CLI[@]}" verify --backend "$BACKEND" --model all --math "$m"
 done
-step device-ops 15 "${CLI[@]}" verify --device-ops --json
-step iteration 25 "${CLI[@]}" verify --iteration --backend "$BACKEND" --json
+step device-ops 10 "${CLI[@]}" verify --device-ops
+step iteration 20 "${CLI[@]}" verify --iteration --backend "$BACKEND"
 
 for m in "${MATHS[@]}"; do
-  box=80
-  [ "$m" = tf32 ] && box=55
+  box=70
+  [ "$m" = tf32 ] && box=50
   step "bench-rows1-3-$m" $box "${CLI[@]}" bench --backends "$BACKENDS" --rows "$ROWS" --input "$PATCH" --math "$m" \
     "${BENCH_ITERS[@]}" --results "$WORK/results" --no-report
 done
 
-for m in "${MATHS[@]}"; do
-  step "pytorch-peer-$m" 25 "$PY" "$PEER" "${PEER_DEV[@]}" --model all --math "$m" --patch "$PATCH" \
-    --out "$WORK/peer/pytorch-peer-$m.json"
-done
+PEER_MATHS=$(IFS=,; echo "${MATHS[*]}")
+[ "$STAND_IN" = cpu ] && PEER_MATHS=fp32 # the CPU has no tf32
+step pytorch-peer 70 "$PY" "$PEER" "${PEER_DEV[@]}" --model all --math "$PEER_MATHS" --patch "$PATCH" \
+  --out "$WORK/peer/pytorch-peer.json"
 
-step tune-scaled 190 "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" --time-limit 3m \
+step tune-scaled 185 "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" --time-limit 3m \
   --results "$WORK/results"
 # A CLI without --time-limit (or --target): tune by trial budget instead, in what is left of the 3 minutes
 # (the tuning log is appended record by record, so the time box loses at most the trial in flight).
 if [ "$LAST_RC" -ne 0 ] && grep -qiE "unknown option" "$LAST_LOG"; then
-  step tune-scaled-budget $(((190 * BOX_SCALE - LAST_TOOK) / BOX_SCALE)) "${CLI[@]}" tune --model scaled --input "$PATCH" --budget 16 \
+  step tune-scaled-budget $(((185 * BOX_SCALE - LAST_TOOK) / BOX_SCALE)) "${CLI[@]}" tune --model scaled --input "$PATCH" --budget 16 \
     --results "$WORK/results"
 fi
 step bench-row4 30 "${CLI[@]}" bench --backends "$ROW4_BACKENDS" --rows scaled-tvm --input "$PATCH" --math fp32 \
   "${BENCH_ITERS[@]}" --results "$WORK/results" --no-report
-step report 15 "${CLI[@]}" report --results "$WORK/results" --out "$WORK/report"
+# One report per results file of this run (rows 1-3 fp32, rows 1-3 tf32, row 4): the report command writes
+# <out>/<device>/report.md per file, so each gets its own folder, named after the file.
+report_each() {
+  local f rc=0
+  for f in $(find "$WORK/results" -name '*.json' -not -path '*/tuning/*' | sort); do
+    "${CLI[@]}" report --out "$WORK/report/$(basename "$f" .json)" "$f" || rc=$?
+  done
+  return $rc
+}
+{
+  declare -p WORK CLI
+  declare -f report_each
+  echo report_each
+} >"$WORK/logs/report.sh"
+step report 25 bash "$WORK/logs/report.sh"
 exit 0

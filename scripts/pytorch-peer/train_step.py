@@ -223,23 +223,27 @@ def time_model(model_name: str, args: argparse.Namespace) -> dict:
             t0 = time.perf_counter()
             loss = step()
             samples.append((time.perf_counter() - t0) * 1e3)
-    row.update(
-        {
-            "mathMode": args.math,
-            "device": args.device,
-            "deviceName": torch.cuda.get_device_name(device) if cuda else cpu_name(),
-            "threads": torch.get_num_threads(),
-            "samplesMs": samples,
-            "medianMs": statistics.median(samples),
-            "warmup": args.warmup,
-            "iters": args.iters,
-            "lastLoss": float(loss) if loss is not None else None,
-            "cudnnBenchmark": bool(torch.backends.cudnn.benchmark) if cuda else None,
-            "cudnnVersion": torch.backends.cudnn.version() if cuda else None,
-            "cudaVersion": torch.version.cuda,
-            "peakMemoryBytes": torch.cuda.max_memory_allocated(device) if cuda else None,
-        }
-    )
+    measured = {
+        "schema": SCHEMA,
+        "model": model_name,
+        "mathMode": args.math,
+        "device": args.device,
+        "medianMs": statistics.median(samples),
+        "threads": torch.get_num_threads(),
+        "deviceName": torch.cuda.get_device_name(device) if cuda else cpu_name(),
+        "samplesMs": samples,
+    }
+    row = {
+        **measured,
+        **row,
+        "warmup": args.warmup,
+        "iters": args.iters,
+        "lastLoss": float(loss) if loss is not None else None,
+        "cudnnBenchmark": bool(torch.backends.cudnn.benchmark) if cuda else None,
+        "cudnnVersion": torch.backends.cudnn.version() if cuda else None,
+        "cudaVersion": torch.version.cuda,
+        "peakMemoryBytes": torch.cuda.max_memory_allocated(device) if cuda else None,
+    }
     return row
 
 
@@ -277,6 +281,13 @@ def parse_patch(text: str) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+def parse_maths(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    if not modes or any(m not in ("fp32", "tf32") for m in modes):
+        raise argparse.ArgumentTypeError(f"math mode must be fp32, tf32 or fp32,tf32, got {text!r}")
+    return modes
+
+
 def fail(message: str) -> int:
     print(f"train_step.py: {message}", file=sys.stderr)
     return 2
@@ -285,7 +296,7 @@ def fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", choices=[*CHANNELS, "all"], default="all")
-    p.add_argument("--math", choices=["fp32", "tf32"], default="fp32")
+    p.add_argument("--math", type=parse_maths, default=["fp32"], help="fp32, tf32 or both: fp32,tf32")
     p.add_argument("--device", choices=["cuda", "cpu"], default="cuda")
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (CPU); default torch's")
     p.add_argument("--patch", type=parse_patch, default=(64, 128, 128), help="D,H,W (default 64,128,128)")
@@ -319,20 +330,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.device == "cuda":
         if not torch.cuda.is_available():
             return fail("CUDA is not available to this PyTorch; run with --device cpu or a CUDA build of torch")
-        row_api = set_math_mode(args.math)
-    else:
-        if args.math != "fp32":
-            return fail(f"--math {args.math} needs a GPU; the CPU runs fp32 only")
-        row_api = None
-    for m in models:
-        row = time_model(m, args)
-        row["mathApi"] = row_api
-        rows.append(row)
-        print(json.dumps(row), flush=True)
-        if args.out:  # after every row, so a run stopped by a time box keeps the rows it finished
-            write_atomic(args.out, rows)
-        if args.device == "cuda":
-            torch.cuda.empty_cache()
+    elif args.math != ["fp32"]:
+        return fail(f"--math {','.join(args.math)} needs a GPU; the CPU runs fp32 only")
+    for math in args.math:
+        api = set_math_mode(math) if args.device == "cuda" else None
+        for m in models:
+            row = time_model(m, argparse.Namespace(**{**vars(args), "math": math}))
+            row["mathApi"] = api
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if args.out:  # after every row, so a run stopped by a time box keeps the rows it finished
+                write_atomic(args.out, rows)
+            if args.device == "cuda":
+                torch.cuda.empty_cache()
     return 0
 
 
