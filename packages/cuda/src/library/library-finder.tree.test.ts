@@ -100,7 +100,7 @@ describe('a libcuda that loads but lacks a symbol', () => {
     );
     const so = path.join(root, 'old', 'libcuda.so.1');
     mkdirSync(path.dirname(so));
-    execFileSync(process.env['CC'] ?? 'cc', ['-shared', '-fPIC', '-o', so, src]);
+    execFileSync('cc', ['-shared', '-fPIC', '-o', so, src]);
     let err: unknown;
     try {
       CudaDriver.load({ libraryFiles: { cuda: so } }, probe());
