@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { LibraryNotFoundError } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { cudaAvailability } from './availability.js';
@@ -8,6 +9,25 @@ describe('importing @unet3d/cuda', () => {
     const mod = await import('./index.js');
     expect(typeof mod.cudaAvailability).toBe('function');
     expect(typeof mod.CudaDevice.create).toBe('function');
+  });
+
+  it('does not load koffi until a library is used (checked in a fresh node process)', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(process.cwd() + '/');
+      const koffis = () => Object.keys(require.cache).filter((k) => k.includes('koffi')).length;
+      const m = await import('@unet3d/cuda');
+      const before = koffis();
+      m.cudaAvailability();
+      console.log(JSON.stringify({ before, after: koffis() }));`;
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@unet3d/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname },
+    );
+    const { before, after } = JSON.parse(out.trim().split('\n').pop()!) as { before: number; after: number };
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(0);
   });
 });
 

@@ -14,9 +14,12 @@ export { CudaCallError } from './driver/cuda-error.js';
 export { CudaDriver, formatCudaVersion } from './driver/driver.js';
 export { type ChildEnvOptions, cudaChildEnv } from './library/child-env.js';
 export {
+  findCudaIncludeDir,
   type LibraryCandidate,
   type LibrarySearchPlan,
+  NVRTC_REQUIRED_HEADER,
   planLibrarySearch,
+  pythonPrefixes,
 } from './library/library-finder.js';
 export { type LibraryLocations, type LoadedLibrary, loadLibrary } from './library/library-loader.js';
 export {

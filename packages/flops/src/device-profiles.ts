@@ -11,12 +11,19 @@ export interface DeviceProfile {
   readonly name: string;
   readonly peakFlops: Readonly<Partial<Record<Precision, number>>> & { readonly fp32: number };
   readonly memoryBandwidth: number;
+  /** Compute capability as NVRTC's architecture name (e.g. "sm_90"), where known. */
+  readonly arch?: string;
+  /** Streaming multiprocessors, where known. */
+  readonly smCount?: number;
+  /** Device memory in bytes (the vendor's decimal GB), where known. */
+  readonly memoryBytes?: number;
   /** Where the numbers come from. */
   readonly source: string;
 }
 
 const T = 1e12;
 const GBPS = 1e9;
+const GB = 1e9;
 
 /**
  * Published datasheet numbers (dense; NVIDIA quotes tensor-core rates "with sparsity", which are halved here).
@@ -29,8 +36,11 @@ const GBPS = 1e9;
  *   "NVIDIA A100 Tensor Core GPU" datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf).
  * - H100 SXM5 80GB: 67 fp32, 494.7 tf32, 989.4 bf16/fp16 TFLOP/s dense (datasheet: 989 / 1,979 with
  *   sparsity); 3.35 TB/s HBM3. "NVIDIA H100 Tensor Core GPU" datasheet and H100 architecture whitepaper, Table 1.
- * - H200 SXM 141GB: same compute as H100 SXM (67 fp32, 989 tf32 / 1,979 bf16 with sparsity), 4.8 TB/s HBM3e.
- *   "NVIDIA H200 Tensor Core GPU" datasheet (nvidia.com/en-us/data-center/h200/).
+ * - H200 SXM 141GB: the vendor's published specs (not measured here): sm_90 (Hopper GH100 die, 132 SMs as the
+ *   H100 SXM5), 141 GB HBM3e at 4.8 TB/s nominal; 67 TFLOP/s fp32, 989 tf32 / 1,979 bf16-fp16 "with
+ *   sparsity" = 494.7 / 989.4 dense. "NVIDIA H200 Tensor Core GPU" datasheet (nvidia.com/en-us/data-center/h200/).
+ *   A device-to-device copy reaches less than the nominal bandwidth (issue 14 reports 4.3 TB/s measured
+ *   elsewhere); the roofline uses the published figure, labelled as such by `source`.
  */
 export const DEVICE_PROFILES: readonly DeviceProfile[] = [
   {
@@ -59,6 +69,9 @@ export const DEVICE_PROFILES: readonly DeviceProfile[] = [
     name: 'NVIDIA H100 SXM5 80GB',
     peakFlops: { fp32: 67 * T, tf32: 494.7 * T, 'fp16-bf16': 989.4 * T },
     memoryBandwidth: 3350 * GBPS,
+    arch: 'sm_90',
+    smCount: 132,
+    memoryBytes: 80 * GB,
     source: 'NVIDIA H100 datasheet (SXM), sparsity figures halved; H100 whitepaper Table 1',
   },
   {
@@ -66,7 +79,10 @@ export const DEVICE_PROFILES: readonly DeviceProfile[] = [
     name: 'NVIDIA H200 SXM 141GB',
     peakFlops: { fp32: 67 * T, tf32: 494.7 * T, 'fp16-bf16': 989.4 * T },
     memoryBandwidth: 4800 * GBPS,
-    source: 'NVIDIA H200 datasheet (SXM), sparsity figures halved',
+    arch: 'sm_90',
+    smCount: 132,
+    memoryBytes: 141 * GB,
+    source: "vendor's published specs: NVIDIA H200 datasheet (SXM), sparsity figures halved; not measured",
   },
 ];
 

@@ -30,7 +30,7 @@ export class Cudnn {
 
   constructor(stream: bigint, locations: LibraryLocations = {}, probe?: SystemProbe) {
     this.library = loadLibrary(CUDNN_LIBRARY, locations, probe);
-    this.api = bindFunctions(this.library.handle, CUDNN_PROTOTYPES, 'libcudnn') as CudnnApi;
+    this.api = bindFunctions(this.library, CUDNN_PROTOTYPES) as CudnnApi;
     this.versionNumber = Number(this.api.cudnnGetVersion());
     this.version = formatCudnnVersion(this.versionNumber);
     const h: (bigint | null)[] = [null];

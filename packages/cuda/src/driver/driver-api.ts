@@ -1,4 +1,6 @@
+import { DeviceError } from '@unet3d/core';
 import type { KoffiFunction, LibraryHandle } from '../library/koffi.js';
+import type { LibrarySpec } from '../library/library-specs.js';
 
 /**
  * The CUDA driver entry points used here, bound by their exported (versioned) names as cuda.h maps them
@@ -94,27 +96,38 @@ export const DRIVER_PROTOTYPES: ReadonlyArray<readonly [keyof DriverApi, readonl
   ['cuEventDestroy', ['int cuEventDestroy_v2(void *event)']],
 ];
 
-/** Bind every prototype; a symbol missing from this libcuda throws naming it (with the alternatives tried). */
+/** The loaded library a binding comes from (LoadedLibrary satisfies it). */
+export interface BindSource {
+  readonly handle: LibraryHandle;
+  /** The file that was loaded (or the bare soname dlopen resolved). */
+  readonly path: string;
+  readonly spec: Pick<LibrarySpec, 'displayName' | 'missingSymbolHint'>;
+}
+
+/**
+ * Bind every prototype (each name's alternatives tried in order). A symbol this library lacks throws a
+ * DeviceError whose one line names the symbol, the file that was loaded, and what to do (the spec's
+ * missingSymbolHint): a library is found but too old is a different fix from a library not found.
+ */
 export function bindFunctions<K extends string>(
-  lib: LibraryHandle,
+  library: BindSource,
   prototypes: ReadonlyArray<readonly [K, readonly string[]]>,
-  libraryName: string,
 ): Record<K, KoffiFunction> {
   const api = {} as Record<K, KoffiFunction>;
   for (const [name, protos] of prototypes) {
     let bound: KoffiFunction | undefined;
-    let lastErr: unknown;
     for (const proto of protos) {
       try {
-        bound = lib.func(proto);
+        bound = library.handle.func(proto);
         break;
-      } catch (err) {
-        lastErr = err;
+      } catch {
+        // try the next alternative
       }
     }
     if (!bound) {
-      throw new Error(
-        `${libraryName} lacks ${name} (tried: ${protos.join(' | ')}): ${(lastErr as Error)?.message ?? ''}`,
+      throw new DeviceError(
+        `${library.spec.displayName} loaded from ${library.path} lacks the symbol ${name}`,
+        library.spec.missingSymbolHint,
       );
     }
     api[name] = bound;

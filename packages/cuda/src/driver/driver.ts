@@ -11,7 +11,7 @@ export class CudaDriver {
 
   private constructor(library: LoadedLibrary) {
     this.library = library;
-    this.api = bindFunctions(library.handle, DRIVER_PROTOTYPES, 'libcuda') as DriverApi;
+    this.api = bindFunctions(library, DRIVER_PROTOTYPES) as DriverApi;
   }
 
   /** Load libcuda (LibraryNotFoundError when absent) and run cuInit(0). */

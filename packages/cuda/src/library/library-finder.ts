@@ -23,6 +23,7 @@ export interface LibrarySearchPlan {
   readonly searched: string[];
 }
 
+/** System library folders (under the probe's root). */
 const SYSTEM_DIRS = [
   '/usr/lib/x86_64-linux-gnu',
   '/usr/lib/aarch64-linux-gnu',
@@ -41,18 +42,47 @@ function globPrefix(probe: SystemProbe, parent: string, prefix: string): string[
     .map((n) => path.join(parent, n));
 }
 
-/** Python site-packages folders: from a python3 if one runs, then the usual prefixes globbed. */
+/** A fixed absolute place (e.g. /usr/local/cuda) under the probe's root ('/' in real use). */
+export function rooted(probe: SystemProbe, fixed: string): string {
+  const root = probe.root ?? '/';
+  return root === '/' ? fixed : path.join(root, fixed);
+}
+
+/**
+ * Python installation prefixes whose site-packages may hold NVIDIA's pip wheels, best first:
+ * $VIRTUAL_ENV, $CONDA_PREFIX, the prefix of every `python3` on PATH (…/bin/python3 → …), every virtual
+ * environment under /opt (/opt/NAME/.venv, /opt/NAME/venv), /opt/conda, /usr/local, /usr and ~/.local.
+ * Found from the file layout alone: no python is run here.
+ */
+export function pythonPrefixes(probe: SystemProbe): string[] {
+  const prefixes: string[] = [];
+  for (const v of ['VIRTUAL_ENV', 'CONDA_PREFIX']) {
+    const p = probe.env[v];
+    if (p) prefixes.push(p);
+  }
+  for (const dir of (probe.env['PATH'] ?? '').split(':').filter((d) => path.isAbsolute(d))) {
+    if (probe.exists(path.join(dir, 'python3'))) prefixes.push(path.dirname(dir));
+  }
+  const opt = rooted(probe, '/opt');
+  for (const name of probe.listDir(opt).sort()) {
+    for (const venv of ['.venv', 'venv']) {
+      const prefix = path.join(opt, name, venv);
+      if (probe.exists(prefix)) prefixes.push(prefix);
+    }
+  }
+  prefixes.push(
+    rooted(probe, '/opt/conda'),
+    rooted(probe, '/usr/local'),
+    rooted(probe, '/usr'),
+    path.join(probe.homeDir, '.local'),
+  );
+  return [...new Set(prefixes)];
+}
+
+/** Python site-packages folders: from a python3 if one ran, then lib*\/python3*\/{site,dist}-packages of every prefix. */
 export function sitePackagesDirs(probe: SystemProbe): string[] {
   const dirs = [...probe.pythonSitePackages()];
-  const prefixes = [
-    probe.env['VIRTUAL_ENV'],
-    probe.env['CONDA_PREFIX'],
-    '/usr',
-    '/usr/local',
-    '/opt/conda',
-    path.join(probe.homeDir, '.local'),
-  ].filter((p): p is string => !!p);
-  for (const prefix of prefixes) {
+  for (const prefix of pythonPrefixes(probe)) {
     for (const lib of ['lib', 'lib64']) {
       for (const py of globPrefix(probe, path.join(prefix, lib), 'python3')) {
         dirs.push(path.join(py, 'site-packages'), path.join(py, 'dist-packages'));
@@ -69,10 +99,56 @@ export function toolkitRoots(probe: SystemProbe): { root: string; source: string
     const r = probe.env[v];
     if (r) roots.push({ root: r, source: `$${v}` });
   }
-  roots.push({ root: '/usr/local/cuda', source: '/usr/local/cuda*' });
-  for (const r of globPrefix(probe, '/usr/local', 'cuda-'))
+  roots.push({ root: rooted(probe, '/usr/local/cuda'), source: '/usr/local/cuda*' });
+  for (const r of globPrefix(probe, rooted(probe, '/usr/local'), 'cuda-'))
     roots.push({ root: r, source: '/usr/local/cuda*' });
   return roots;
+}
+
+/**
+ * Folders of CUDA headers, relative to a site-packages folder, that NVIDIA's pip wheels install: CUDA 13
+ * wheels (nvidia-cuda-nvrtc, nvidia-cuda-runtime, pulled in by `cuda-toolkit[nvrtc,cudart]`) share
+ * nvidia/cu13/include; CUDA 12 wheels have one folder per component.
+ */
+const PIP_INCLUDE_SUBDIRS = [
+  'nvidia/cu13/include',
+  'nvidia/cuda_runtime/include',
+  'nvidia/cuda_nvrtc/include',
+];
+
+/** The header NVRTC's tensor-core kernels include and that NVRTC 13.0 does not find by itself. */
+export const NVRTC_REQUIRED_HEADER = 'mma.h';
+
+/**
+ * The include folder to hand NVRTC (`--include-path=DIR`), best first: $CUDA_HOME/$CUDA_PATH, then
+ * /usr/local/cuda*, then the pip wheels' include folders of every python prefix; the first folder that
+ * holds `mma.h` (CUDA's WMMA header; NVRTC 13.0 looks only in its own built-in headers). `searched` lists
+ * every folder looked at, for the error message.
+ */
+export function findCudaIncludeDir(probe: SystemProbe): { dir: string | undefined; searched: string[] } {
+  const searched: string[] = [];
+  const candidates: string[] = [];
+  for (const { root } of toolkitRoots(probe)) {
+    candidates.push(
+      path.join(root, 'include'),
+      path.join(root, 'targets/x86_64-linux/include'),
+      path.join(root, 'targets/sbsa-linux/include'),
+    );
+  }
+  for (const site of sitePackagesDirs(probe)) {
+    for (const sub of PIP_INCLUDE_SUBDIRS) candidates.push(path.join(site, sub));
+  }
+  for (const dir of new Set(candidates)) {
+    if (!probe.exists(dir)) continue;
+    searched.push(dir);
+    if (probe.exists(path.join(dir, NVRTC_REQUIRED_HEADER))) return { dir, searched };
+  }
+  return { dir: undefined, searched };
+}
+
+/** A libcuda in a toolkit's compat/ folder: the forward-compatibility driver, only right on older drivers. */
+function isCompatDriver(spec: LibrarySpec, file: string): boolean {
+  return spec.id === 'cuda' && path.basename(path.dirname(file)) === 'compat';
 }
 
 /**
@@ -82,6 +158,9 @@ export function toolkitRoots(probe: SystemProbe): { root: string; source: string
  *   5. /usr/local/cuda, /usr/local/cuda-*;  6. pip `nvidia-*` wheels beside a python (and conda's lib);
  *   7. the system lib folders;  8. the bare soname, left to dlopen.
  * Only existing files become candidates; every folder looked in is listed in `searched`.
+ * For the driver, a libcuda in a `compat/` folder (the toolkit's forward-compatibility libcuda, also when it
+ * is on LD_LIBRARY_PATH) comes after every other file found unless it was given explicitly: on a machine
+ * whose driver is newer than the toolkit it fails cuInit (CUDA_ERROR_SYSTEM_DRIVER_MISMATCH).
  */
 export function planLibrarySearch(
   spec: LibrarySpec,
@@ -132,12 +211,19 @@ export function planLibrarySearch(
     const conda = probe.env['CONDA_PREFIX'];
     if (conda) addDir(path.join(conda, 'lib'), '$CONDA_PREFIX');
   }
-  for (const d of SYSTEM_DIRS) addDir(d, 'system');
+  for (const d of SYSTEM_DIRS) addDir(rooted(probe, d), 'system');
   searched.push(`dlopen(${spec.sonames[0]}) default search`);
+  const explicit = (c: LibraryCandidate) => c.source === 'option' || c.source.startsWith('$UNET3D_');
+  // The toolkit's lib64/stubs/libcuda.so loads, but every call fails with CUDA_ERROR_STUB_LIBRARY.
+  const kept = candidates.filter(
+    (c) => explicit(c) || spec.id !== 'cuda' || path.basename(path.dirname(c.path)) !== 'stubs',
+  );
+  const compat = kept.filter((c) => !explicit(c) && isCompatDriver(spec, c.path));
+  const ordered = [...kept.filter((c) => !compat.includes(c)), ...compat];
   for (const so of spec.sonames) {
-    candidates.push({ path: so, source: 'dlopen default search' });
+    ordered.push({ path: so, source: 'dlopen default search' });
   }
-  return { candidates, searched };
+  return { candidates: ordered, searched };
 }
 
 /** Companion files (globs with `*` in the last part) that exist next to `libraryPath`. */

@@ -9,6 +9,11 @@ import os from 'node:os';
 export interface SystemProbe {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homeDir: string;
+  /**
+   * Folder that the finder's fixed places (/usr/local/cuda*, /opt/*\/.venv, /usr/lib/...) are taken
+   * relative to; '/' (the default when absent) in real use, a temp folder in tests.
+   */
+  readonly root?: string;
   exists(path: string): boolean;
   /** Entry names in `dir`, or [] when it is missing or unreadable. */
   listDir(dir: string): string[];
@@ -19,8 +24,16 @@ export interface SystemProbe {
 }
 
 export interface SystemProbeOptions {
-  /** Python executables to ask for site-packages, default ['python3']. */
+  /** Python executables to ask for site-packages, default ['python3']; [] asks none. */
   pythons?: readonly string[];
+  /** Environment to read, default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Home folder, default os.homedir(). */
+  homeDir?: string;
+  /** Root for the finder's fixed places, default '/'. */
+  root?: string;
+  /** Whether to ask `ldconfig -p`, default true. */
+  ldconfig?: boolean;
   /** Milliseconds allowed per helper process, default 5000. */
   timeoutMs?: number;
 }
@@ -57,8 +70,9 @@ export function createSystemProbe(options: SystemProbeOptions = {}): SystemProbe
     }
   };
   return {
-    env: process.env,
-    homeDir: os.homedir(),
+    env: options.env ?? process.env,
+    homeDir: options.homeDir ?? os.homedir(),
+    root: options.root ?? '/',
     exists: (p) => existsSync(p),
     listDir(dir) {
       try {
@@ -69,6 +83,10 @@ export function createSystemProbe(options: SystemProbeOptions = {}): SystemProbe
     },
     ldconfigPaths() {
       if (ldconfig) return ldconfig;
+      if (options.ldconfig === false) {
+        ldconfig = [];
+        return ldconfig;
+      }
       const out = run('ldconfig', ['-p']) ?? run('/sbin/ldconfig', ['-p']) ?? '';
       ldconfig = parseLdconfig(out);
       return ldconfig;

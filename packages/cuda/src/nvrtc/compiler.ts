@@ -3,9 +3,10 @@ import path from 'node:path';
 import { DeviceError } from '@unet3d/core';
 import { CudaCallError } from '../driver/cuda-error.js';
 import { bindFunctions } from '../driver/driver-api.js';
+import { findCudaIncludeDir } from '../library/library-finder.js';
 import { type LibraryLocations, type LoadedLibrary, loadLibrary } from '../library/library-loader.js';
 import { NVRTC_LIBRARY } from '../library/library-specs.js';
-import type { SystemProbe } from '../library/system-probe.js';
+import { createSystemProbe, type SystemProbe } from '../library/system-probe.js';
 import { CompileCache, compileCacheKey } from './compile-cache.js';
 import { NVRTC_ERROR_COMPILATION, NVRTC_PROTOTYPES, type NvrtcApi } from './nvrtc-api.js';
 
@@ -26,6 +27,13 @@ export interface CompilerOptions extends LibraryLocations {
   cacheDir?: string | null;
   /** Options added to every compile (after the arch), default ['-std=c++17']. */
   defaultOptions?: readonly string[];
+  /**
+   * Folders handed to NVRTC as `--include-path`. Default: the first CUDA include folder holding `mma.h`
+   * found by findCudaIncludeDir ($CUDA_HOME, /usr/local/cuda*, the cuda-toolkit / nvidia-cuda-nvrtc /
+   * nvidia-cuda-runtime pip wheels); NVRTC 13.0 does not find `mma.h` by itself, so without it every
+   * tensor-core (WMMA) kernel fails to compile. [] passes none.
+   */
+  includeDirs?: readonly string[];
   probe?: SystemProbe;
 }
 
@@ -54,17 +62,25 @@ export class NvrtcCompiler {
   readonly library: LoadedLibrary;
   readonly version: string;
   readonly cache: CompileCache;
+  /** The `--include-path` folders every compile gets (see CompilerOptions.includeDirs). */
+  readonly includeDirs: readonly string[];
   private readonly defaultOptions: readonly string[];
 
   constructor(options: CompilerOptions = {}) {
     this.library = loadLibrary(NVRTC_LIBRARY, options, options.probe);
-    this.api = bindFunctions(this.library.handle, NVRTC_PROTOTYPES, 'libnvrtc') as NvrtcApi;
+    this.api = bindFunctions(this.library, NVRTC_PROTOTYPES) as NvrtcApi;
     const major = [0];
     const minor = [0];
     this.check(this.api.nvrtcVersion(major, minor), 'nvrtcVersion');
     this.version = `${major[0]}.${minor[0]}`;
     this.cache = new CompileCache(options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir);
-    this.defaultOptions = options.defaultOptions ?? ['-std=c++17'];
+    const probe = options.probe ?? createSystemProbe();
+    const found = findCudaIncludeDir(probe).dir;
+    this.includeDirs = options.includeDirs ?? (found ? [found] : []);
+    this.defaultOptions = [
+      ...(options.defaultOptions ?? ['-std=c++17']),
+      ...this.includeDirs.map((d) => `--include-path=${d}`),
+    ];
   }
 
   private check(status: number, call: string): void {
