@@ -6,7 +6,8 @@ import {
   type SeededRng,
   seededRng,
 } from '@unet3d/core';
-import { type Batch, buildResidualSymmetricUnet, createTrainer, type Network } from '@unet3d/model';
+import { buildResidualSymmetricUnet, type Network } from '@unet3d/model';
+import { type Batch, createTrainer } from '@unet3d/train';
 import { normwiseRelativeError } from './device-check.js';
 
 /**
