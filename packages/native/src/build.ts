@@ -57,7 +57,11 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Final flags of a request on a compiler (adds -fopenmp when asked and supported). */
 export function buildFlags(req: BuildRequest, compiler: CCompiler): string[] {
   const flags = [...(req.flags ?? DEFAULT_FLAGS)];
-  if (req.openmp && compiler.supportsOpenMp && !flags.includes('-fopenmp')) flags.push('-fopenmp');
+  if (req.openmp && compiler.supportsOpenMp && !flags.includes('-fopenmp')) {
+    // -z nodelete: the object (and the OpenMP runtime it pulls in) stays mapped for the life of the process.
+    // Unloading it while OpenMP's idle worker threads still run libgomp code crashes the process at exit.
+    flags.push('-fopenmp', '-Wl,-z,nodelete');
+  }
   return flags;
 }
 
