@@ -7,7 +7,7 @@ import { MeasureErrorNo } from './autotvm/measure-error.js';
 import { createTask } from './autotvm/task.js';
 import { createCudaKernelRuntime } from './gpu/cuda-adapter.js';
 import { passOperandShapes } from './pass-operands.js';
-import { createRng } from './rng.js';
+import { mixSeed, seededRng } from '@unet3d/core';
 import { TvmConvBackend } from './tvm-conv-backend.js';
 
 /** GPU tests: run for real where a CUDA GPU is visible, skipped with the reason elsewhere. */
@@ -33,7 +33,7 @@ describe.skipIf(!avail.available)(`generated kernels on the GPU${reason}`, () =>
     const rt = await createCudaKernelRuntime();
     try {
       const measurer = new GpuMeasurer(rt.builder, rt.runner, { repeats: 2 });
-      const rng = createRng(11);
+      const rng = seededRng(mixSeed(11));
       for (const precision of ['fp32', 'tf32', 'bf16'] as const) {
         for (const w of workloads) {
           for (const pass of CONV_PASSES) {
@@ -61,7 +61,7 @@ describe.skipIf(!avail.available)(`generated kernels on the GPU${reason}`, () =>
       { tuningLogs: [], warn: () => {} },
     );
     try {
-      const rng = createRng(5);
+      const rng = seededRng(mixSeed(5));
       for (const w of workloads) {
         for (const pass of CONV_PASSES) {
           const [sa, sb] = passOperandShapes(w, pass);

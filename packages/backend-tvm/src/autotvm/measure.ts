@@ -1,6 +1,6 @@
 import { errorToOneLine } from '@unet3d/core';
 import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from '../gpu/kernel-interfaces.js';
-import { createRng } from '../rng.js';
+import { mixSeed, seededRng } from '@unet3d/core';
 import { indexFunctions, indexFunctionsToCuda } from '../templates/index-fns.js';
 import { type DeviceLimits, PRELUDE } from '../templates/template.js';
 import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from './measure-error.js';
@@ -208,7 +208,7 @@ export class GpuMeasurer implements Measurer {
     // Buffers for other tasks are freed: one task is tuned at a time.
     this.dispose();
     const p = task.problem;
-    const rng = createRng(this.options.seed);
+    const rng = seededRng(mixSeed(this.options.seed));
     const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
     const bufs: TaskBuffers = {
       A: this.runner.alloc(4 * p.sizeA),

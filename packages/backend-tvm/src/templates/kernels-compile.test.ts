@@ -5,7 +5,7 @@ import { referenceKernelSource } from '../autotvm/measure.js';
 import { createTask, instantiate, type TuningTask } from '../autotvm/task.js';
 import type { KernelBuildRequest } from '../gpu/kernel-interfaces.js';
 import { findNvcc, NvccBuilder } from '../gpu/nvcc-builder.js';
-import { createRng } from '../rng.js';
+import { mixSeed, seededRng } from '@unet3d/core';
 import { networkConvWorkloads } from '../workloads.js';
 
 /**
@@ -21,7 +21,7 @@ describe.skipIf(!nvcc)(
   `generated kernels compile with nvcc${nvcc ? '' : ' (skipped: nvcc not found on PATH)'}`,
   () => {
     it('random configs per template and every default config compile for sm_90', async () => {
-      const rng = createRng(2024);
+      const rng = seededRng(mixSeed(2024));
       const workloads = networkConvWorkloads('scaled');
       const tasks = (precision: MathMode): TuningTask[] =>
         workloads.flatMap((w) => CONV_PASSES.map((p) => createTask(w, p, precision)));
