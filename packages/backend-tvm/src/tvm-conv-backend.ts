@@ -15,7 +15,7 @@ import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
 import type { LoadedKernel } from './gpu/kernel-interfaces.js';
 import { kernelOperands } from './templates/problem.js';
-import type { KernelSource } from './templates/template.js';
+import type { DeviceLimits, KernelSource } from './templates/template.js';
 
 export interface TvmBackendOptions {
   /** Tuning logs (or best-record files) to apply; none means default configs everywhere. */
@@ -24,7 +24,7 @@ export interface TvmBackendOptions {
 }
 
 interface Prepared {
-  task: TuningTask;
+  task: TuningTask<KernelSource>;
   chosen: ChosenConfig;
   kernel: KernelSource;
   loaded: LoadedKernel;
@@ -110,7 +110,7 @@ export class TvmConvBackend implements ConvBackend {
 
   private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
     const facts = this.runtime.runner.facts();
-    const task = createTask(workload, pass, this.mathMode, {
+    const task = createTask<DeviceLimits, KernelSource>(workload, pass, this.mathMode, {
       arch: facts.arch,
       maxThreadsPerBlock: facts.maxThreadsPerBlock,
       maxSharedBytesPerBlock: facts.maxSharedBytesPerBlock,

@@ -2,7 +2,7 @@ import { errorToOneLine } from '@unet3d/core';
 import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from '../gpu/kernel-interfaces.js';
 import { mixSeed, seededRng } from '@unet3d/core';
 import { indexFunctions, indexFunctionsToCuda } from '../templates/index-fns.js';
-import { type DeviceLimits, PRELUDE } from '../templates/template.js';
+import { type DeviceLimits, type KernelSource, PRELUDE } from '../templates/template.js';
 import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from './measure-error.js';
 import type { RecordProvenance } from './record.js';
 import { instantiate, kernelName, type TuningTask } from './task.js';
@@ -103,7 +103,9 @@ export class GpuMeasurer implements Measurer {
     };
   }
 
-  async measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
+  async measureBatch(anyTask: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
+    const task = anyTask as TuningTask<KernelSource>;
+    const limits = task.limits as DeviceLimits;
     const started = indices.map(() => performance.now());
     const results: (MeasureResult | undefined)[] = indices.map(() => undefined);
     const sources: {
@@ -111,7 +113,7 @@ export class GpuMeasurer implements Measurer {
       name: string;
       source: string;
       includes: readonly string[];
-      launch: ReturnType<typeof instantiate>['kernel'];
+      launch: KernelSource;
     }[] = [];
     indices.forEach((index, at) => {
       try {
@@ -128,7 +130,7 @@ export class GpuMeasurer implements Measurer {
       }
     });
     const built = await this.builder.buildMany(sources, {
-      arch: task.limits.arch,
+      arch: limits.arch,
       timeoutMs: this.options.buildTimeoutMs,
     });
     const fb = await this.prepareTask(task);
@@ -230,7 +232,7 @@ export class GpuMeasurer implements Measurer {
     const [b] = await this.builder.buildMany(
       [{ name, source: referenceKernelSource(task, name), includes: [] }],
       {
-        arch: task.limits.arch,
+        arch: (task.limits as DeviceLimits).arch,
         timeoutMs: this.options.buildTimeoutMs * 4,
       },
     );

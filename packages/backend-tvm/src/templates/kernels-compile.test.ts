@@ -7,6 +7,8 @@ import type { KernelBuildRequest } from '../gpu/kernel-interfaces.js';
 import { findNvcc, NvccBuilder } from '../gpu/nvcc-builder.js';
 import { mixSeed, seededRng } from '@unet3d/core';
 import { networkConvWorkloads } from '../workloads.js';
+import { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './template.js';
+import { cudaTarget } from '../targets/cuda/cuda-target.js';
 
 /**
  * CPU-side check (no GPU): configs the tuner can emit for the scaled network's conv workloads compile with
@@ -23,8 +25,8 @@ describe.skipIf(!nvcc)(
     it('random configs per template and every default config compile for sm_90', async () => {
       const rng = seededRng(mixSeed(2024));
       const workloads = networkConvWorkloads('scaled');
-      const tasks = (precision: MathMode): TuningTask[] =>
-        workloads.flatMap((w) => CONV_PASSES.map((p) => createTask(w, p, precision)));
+      const tasks = (precision: MathMode): TuningTask<KernelSource>[] =>
+        workloads.flatMap((w) => CONV_PASSES.map((p) => createTask<DeviceLimits, KernelSource>(w, p, precision, cudaTarget(DEFAULT_LIMITS))));
       const requests: (KernelBuildRequest & { label: string })[] = [];
       for (const precision of ['fp32', 'tf32', 'bf16'] as const) {
         const all = tasks(precision);

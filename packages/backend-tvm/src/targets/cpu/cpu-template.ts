@@ -1,4 +1,3 @@
-import type { MathMode } from '@unet3d/core';
 import { type Knob, type KnobValues, knob } from '../../config/knob.js';
 import type { GemmConvProblem } from '../../templates/problem.js';
 import { type Combo, type DataGeometry, dataGeometry, type Tap, wgradGeometry } from './cpu-geometry.js';
@@ -490,9 +489,4 @@ const wgradTemplate: CpuConvTemplate = {
 /** The CPU template for a problem kind. */
 export function cpuTemplateFor(p: GemmConvProblem): CpuConvTemplate {
   return p.kind === 'wgrad' ? wgradTemplate : dataTemplate;
-}
-
-/** The CPU target only runs fp32 (no tf32/bf16 convolution units are assumed). */
-export function assertCpuPrecision(precision: MathMode): void {
-  if (precision !== 'fp32') throw new Error(`the CPU target tunes fp32 only, got '${precision}'`);
 }
