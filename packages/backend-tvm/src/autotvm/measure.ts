@@ -4,17 +4,11 @@ import { mixSeed, seededRng } from '@unet3d/core';
 import { indexFunctions, indexFunctionsToCuda } from '../templates/index-fns.js';
 import { type DeviceLimits, type KernelSource, PRELUDE } from '../templates/template.js';
 import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from './measure-error.js';
+import type { Measurer } from './measurer.js';
 import type { RecordProvenance } from './record.js';
 import { instantiate, kernelName, type TuningTask } from './task.js';
 
-/** AutoTVM's measure_option: builds configs, runs them, returns one result per config. */
-export interface Measurer {
-  readonly provenance: RecordProvenance;
-  /** The target's limits, when the measurer knows its device. */
-  readonly limits?: DeviceLimits;
-  measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]>;
-  dispose?(): void;
-}
+export type { Measurer } from './measurer.js';
 
 export interface GpuMeasureOptions {
   /** Timed runs per config (after one warm-up). */

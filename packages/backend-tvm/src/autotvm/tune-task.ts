@@ -1,5 +1,5 @@
 import { gemmFeatures, knobFeaturesOf, taskWorkloadFeatures } from './features.js';
-import type { Measurer } from './measure.js';
+import type { Measurer } from './measurer.js';
 import { type MeasureResult, meanCost, measureErrorName } from './measure-error.js';
 import { RECORD_VERSION, type RecordProvenance, type TuningRecord, taskKeyOf } from './record.js';
 import type { TuningTask } from './task.js';
@@ -99,6 +99,8 @@ export interface TuneTaskOptions {
   /** Trial budget for this task, counting trials replayed from the log. */
   nTrial: number;
   batchSize: number;
+  /** Start no batch after this moment (ms since epoch, Date.now()); undefined = no time limit. */
+  deadline?: number;
   /** Stop after this many trials without improvement (AutoTVM's early_stopping); undefined = never. */
   earlyStopping?: number;
   /** Earlier records of this and other tasks (resume and transfer). */
@@ -125,6 +127,8 @@ export interface TuneTaskResult {
   readonly resumed: number;
   readonly stoppedEarly: boolean;
   readonly exhausted: boolean;
+  /** The time limit ended this task before its trial budget. */
+  readonly timedOut: boolean;
 }
 
 /** AutoTVM's tuner.tune(): the loop of propose → measure → record → update, with resume and early stop. */
@@ -159,7 +163,12 @@ export async function tuneTask(
       errors,
     });
   progress();
+  let timedOut = false;
   while (trials < options.nTrial) {
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      timedOut = true;
+      break;
+    }
     const batch = tuner.nextBatch(Math.min(options.batchSize, options.nTrial - trials));
     if (batch.length === 0) {
       exhausted = true;
@@ -192,5 +201,6 @@ export async function tuneTask(
     resumed: previous.length,
     stoppedEarly,
     exhausted,
+    timedOut,
   };
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { CONV_PASSES, ConfigError, type ConvPass, type ConvWorkload, type MathMode } from '@unet3d/core';
+import { cudaTarget } from '../targets/cuda/cuda-target.js';
+import type { TargetSpec } from '../targets/target.js';
 import { DEFAULT_LIMITS, type DeviceLimits } from '../templates/template.js';
-import type { Measurer } from './measure.js';
+import type { Measurer } from './measurer.js';
 import { appendRecords, readLog, type TuningRecord, writeBestRecords } from './record.js';
 import { createTask, type TuningTask } from './task.js';
 import { type TuneProgress, type TuneTaskResult, tunerTarget, tuneTask } from './tune-task.js';
@@ -44,7 +46,11 @@ export interface TuneWorkloadsOptions {
   transfer?: boolean;
   /** Measures configs; default: the GPU through @unet3d/cuda (fails cleanly without a GPU). */
   measurer?: Measurer;
+  /** The target tuned for (default: the measurer's target, else CUDA under `limits`). */
+  target?: TargetSpec;
   limits?: DeviceLimits;
+  /** Stop starting new batches after this wall-clock moment (ms since epoch, Date.now()); each remaining task gets an equal share of what is left. */
+  deadline?: number;
   onProgress?: (p: TuneProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -75,11 +81,20 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
     for (const p of log.problems)
       options.onWarning?.(`${options.logPath} line ${p.line}: ${p.message} (skipped)`);
     const history: TuningRecord[] = [...log.records];
-    const limits = options.limits ?? measurer.limits ?? DEFAULT_LIMITS;
+    const target =
+      options.target ??
+      measurer.target ??
+      cudaTarget(options.limits ?? (measurer.limits as DeviceLimits | undefined) ?? DEFAULT_LIMITS);
     const tasks: TuneWorkloadsSummary['tasks'][number][] = [];
+    const passes = options.passes ?? CONV_PASSES;
+    const total = options.workloads.length * passes.length;
+    let started = 0;
     for (const w of options.workloads) {
-      for (const pass of options.passes ?? CONV_PASSES) {
-        const task = createTask(w, pass, options.precision, limits);
+      for (const pass of passes) {
+        const task = createTask(w, pass, options.precision, target);
+        const left = total - started++;
+        const taskDeadline =
+          options.deadline !== undefined ? Date.now() + Math.max(0, options.deadline - Date.now()) / left : undefined;
         const tuner = makeTuner(options.tuner, task, taskSeed(options.seed, task));
         const result = await tuneTask(task, tuner, measurer, {
           nTrial: options.budget,
@@ -87,6 +102,7 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
           ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
           history,
           transfer: options.transfer ?? true,
+          ...(taskDeadline !== undefined ? { deadline: taskDeadline } : {}),
           onRecords: (records) => {
             appendRecords(options.logPath, records);
             history.push(...records);

@@ -14,8 +14,9 @@ export interface CpuLimits {
 
 /**
  * One generated C kernel: `void <name>(const float* A, const float* B, float* C)` with A, B, C the
- * problem's operands in kernel argument order (GemmConvProblem), NCDHW float32, C fully overwritten.
- * Built as a shared object with OpenMP.
+ * problem's operands in kernel argument order (GemmConvProblem), NCDHW float32, C fully overwritten, and
+ * `void <name>_release(void)` freeing its scratch buffers. Built as a shared object with OpenMP; calls must
+ * be serialised (the scratch is per shared object).
  */
 export interface CpuKernelSource {
   readonly name: string;
@@ -223,6 +224,7 @@ function generateData(p: GemmConvProblem, values: KnobValues, name: string): Cpu
   const [sd, sh, sw] = p.stride;
   const parts: string[] = [PRELUDE(vl)];
   parts.push('static float* g_x; static size_t g_xc; static float* g_w; static size_t g_wc;');
+  parts.push(`void ${name}_release(void) { free(g_x); free(g_w); g_x = g_w = 0; g_xc = g_wc = 0; }`);
   if (!g.identity) parts.push(prepInput(`${name}_prep`, N * C, p.inSpatial, g));
   // weights per combo: [mb][c][t][cb]
   let off = 0;
@@ -365,6 +367,7 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   const xcs = g.xpD * g.xpH * g.xpRow;
   const parts: string[] = [PRELUDE(vl)];
   parts.push('static float* g_b; static size_t g_bc; static float* g_a; static size_t g_ac; static float* g_p; static size_t g_pc;');
+  parts.push(`void ${name}_release(void) { free(g_b); free(g_a); free(g_p); g_b = g_a = g_p = 0; g_bc = g_ac = g_pc = 0; }`);
   if (!g.bIdentity) parts.push(prepInput(`${name}_prepb`, N * C, p.inSpatial, g));
   const acc = (mi: number, t: number) => `s${mi}_${t}`;
   const groups = KD * KH;

