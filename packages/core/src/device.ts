@@ -1,35 +1,10 @@
+import type { FusedDeviceOps } from './device-fused-ops.js';
+import type { AdamOptions, BatchNormOptions, BatchNormSaved } from './op-options.js';
 import type { Shape } from './shape.js';
+import type { DeviceKind, HostArray, Tensor } from './tensor.js';
 
-export type DeviceKind = 'cpu' | 'cuda';
-export type HostArray = Float32Array | Float64Array;
-
-/** A tensor owned by a device. Its storage is the device's business (Float32Array on CPU, a pointer on CUDA). */
-export interface Tensor {
-  readonly shape: Shape;
-  readonly size: number;
-  readonly device: DeviceKind;
-}
-
-export interface BatchNormOptions {
-  /** Weight of the new batch statistic in the running average (PyTorch's momentum), default 0.1. */
-  momentum: number;
-  eps: number;
-}
-
-export interface BatchNormSaved {
-  /** Per-channel batch mean and 1/sqrt(var + eps), kept for backward. */
-  mean: Tensor;
-  invStd: Tensor;
-}
-
-export interface AdamOptions {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** 1-based step count, for bias correction. */
-  step: number;
-}
+export type { AdamOptions, BatchNormOptions, BatchNormSaved } from './op-options.js';
+export type { DeviceKind, HostArray, Tensor } from './tensor.js';
 
 /**
  * The non-convolution operations of a training step, forward and backward. Every op allocates its outputs;
@@ -106,6 +81,8 @@ export interface Device {
   /** Human-readable name for provenance, e.g. "AMD EPYC 7B13 (2 cores)" or "NVIDIA H100 80GB HBM3". */
   readonly name: string;
   readonly ops: DeviceOps;
+  /** Fused chains of ops, where this device has them (see FusedDeviceOps); use `ops` when undefined. */
+  readonly fused?: FusedDeviceOps;
 
   /** A tensor with UNINITIALISED contents (may reuse freed storage); use `zeros` where that matters. */
   alloc(shape: Shape): Tensor;

@@ -1,9 +1,24 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Device, DeviceMemoryStats, DeviceOps, HostArray, Shape, Tensor } from '@unet3d/core';
-import { numel } from '@unet3d/core';
+import type {
+  Device,
+  DeviceMemoryStats,
+  DeviceOps,
+  FusedDeviceOps,
+  HostArray,
+  Shape,
+  Tensor,
+} from '@unet3d/core';
+import { ConfigError, errorToOneLine, numel } from '@unet3d/core';
+import type { CCompiler } from '@unet3d/native';
 import { asCpu, type CpuPrecision, CpuTensor } from './cpu-tensor.js';
+import { type CpuKernelsInfo, loadCpuKernels } from './native/cpu-kernels.js';
+import { createNativeFusedOps } from './native/native-fused-ops.js';
+import { createNativeOps } from './native/native-ops.js';
 import { createCpuOps } from './ops/index.js';
+
+/** Whether the CPU device runs its ops as native (C) kernels: 'auto' when a compiler is found, 'on' or 'off'. */
+export type CpuNativeMode = 'auto' | 'on' | 'off';
 
 export interface CpuDeviceOptions {
   /** 'float64' is the gradient-check mode; 'float32' (default) is what training runs in. */
@@ -13,6 +28,27 @@ export interface CpuDeviceOptions {
    * Freed buffers beyond it go to the garbage collector, least recently used sizes first.
    */
   poolBytes?: number;
+  /**
+   * Native ops (C kernels built with the system compiler, vectorised, on all cores): 'auto' (default; the
+   * environment variable UNET3D_CPU_NATIVE overrides it) uses them when a compiler is found and builds, and
+   * JavaScript ops otherwise, saying why in describe(); 'on' throws the one-line reason instead; 'off' runs
+   * the JavaScript ops. float64 (check) precision always runs the JavaScript ops.
+   */
+  native?: CpuNativeMode;
+  /** Compiler and build-cache folder for the native ops (defaults: findCompiler(), ~/.cache/unet3d/native). */
+  compiler?: CCompiler;
+  nativeCacheDir?: string;
+}
+
+function nativeMode(options: CpuDeviceOptions): CpuNativeMode {
+  const raw = options.native ?? process.env.UNET3D_CPU_NATIVE ?? 'auto';
+  if (raw !== 'auto' && raw !== 'on' && raw !== 'off') {
+    throw new ConfigError(
+      `CPU native mode must be auto, on or off, got '${raw}'`,
+      'set UNET3D_CPU_NATIVE=auto|on|off',
+    );
+  }
+  return raw;
 }
 
 /** memoryStats() of the CPU device: `pooledBytes` is freed storage kept for reuse, `reservedBytes` live + pooled. */
@@ -34,6 +70,12 @@ export class CpuDevice implements Device {
   readonly name: string;
   readonly precision: CpuPrecision;
   readonly ops: DeviceOps;
+  /** Fused op chains (native kernels only). */
+  readonly fused?: FusedDeviceOps;
+  /** How the native kernels were built, when the ops are native. */
+  readonly native: CpuKernelsInfo | undefined;
+  /** 'native (...)' or 'javascript (<why>)', as describe() reports it. */
+  readonly opsDescription: string;
   private currentBytes = 0;
   private peakBytes = 0;
   private readonly live = new WeakSet<CpuTensor>();
@@ -49,7 +91,32 @@ export class CpuDevice implements Device {
     this.poolLimit = poolBytes;
     const cpus = os.cpus();
     this.name = `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
+    const mode = nativeMode(options);
+    let why: string;
+    if (this.precision === 'float64') why = 'float64 check mode';
+    else if (mode === 'off') why = 'native ops off';
+    else {
+      try {
+        const { kernels, info } = loadCpuKernels({
+          ...(options.compiler ? { compiler: options.compiler } : {}),
+          ...(options.nativeCacheDir !== undefined ? { cacheDir: options.nativeCacheDir } : {}),
+        });
+        this.native = info;
+        this.ops = createNativeOps(this, kernels);
+        this.fused = createNativeFusedOps(this, kernels);
+        this.opsDescription =
+          `native (${info.compiler}, ${info.flags}, ${info.threads} threads; ` +
+          `${info.cached ? 'cached' : 'built'} in ${info.buildMs} ms)`;
+        return;
+      } catch (err) {
+        if (mode === 'on') throw err;
+        const line = errorToOneLine(err);
+        why = /compiler|\bCC\b/.test(line) && !/^building/.test(line) ? `no C compiler: ${line}` : line;
+      }
+    }
+    this.native = undefined;
     this.ops = createCpuOps(this);
+    this.opsDescription = `javascript (${why})`;
   }
 
   private get bytesPerElement(): number {
@@ -169,6 +236,7 @@ export class CpuDevice implements Device {
       precision: this.precision,
       bytesPerElement: this.bytesPerElement,
       poolBytes: this.poolLimit,
+      ops: this.opsDescription,
       node: process.version,
     };
   }

@@ -1,10 +1,10 @@
 import type { Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { sameShape } from './check.js';
 
 /** Elementwise a + b into a new tensor (residual connections). */
-export function add(device: CpuDevice, aT: Tensor, bT: Tensor): CpuTensor {
+export function add(device: CpuAllocator, aT: Tensor, bT: Tensor): CpuTensor {
   const a = asCpu(aT);
   const bd = sameShape(bT, a.shape, 'add', 'b').data;
   const out = device.alloc(a.shape);

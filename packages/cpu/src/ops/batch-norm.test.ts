@@ -102,7 +102,7 @@ describe('batch norm (CPU)', () => {
   });
 
   it('rejects mismatched parameter sizes and single-value channels', () => {
-    const d = new CpuDevice();
+    const d = new CpuDevice({ native: 'off' });
     const x = d.zeros([1, 2, 1, 2, 2]);
     const v2 = d.zeros([2]);
     expect(() => d.ops.batchNormTrain(x, d.zeros([3]), v2, v2, v2, opts)).toThrow(ShapeError);

@@ -1,5 +1,5 @@
 import { type BatchNormOptions, type BatchNormSaved, ShapeError, type Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { ncs, sameShape, vectorOf } from './check.js';
 
@@ -10,7 +10,7 @@ import { ncs, sameShape, vectorOf } from './check.js';
  * accurate when |mean| ≫ std.
  */
 export function batchNormTrain(
-  device: CpuDevice,
+  device: CpuAllocator,
   xT: Tensor,
   gammaT: Tensor,
   betaT: Tensor,
@@ -81,7 +81,7 @@ export function batchNormTrain(
 
 /** Inference-mode batch norm with the running statistics: y = (x − μ)/√(σ² + eps)·γ + β. */
 export function batchNormInfer(
-  device: CpuDevice,
+  device: CpuAllocator,
   xT: Tensor,
   gammaT: Tensor,
   betaT: Tensor,
@@ -117,7 +117,7 @@ export function batchNormInfer(
  * dβ = Σ dy, dγ = Σ dy·x̂, dx = γ·invStd·(dy − dβ/M − x̂·dγ/M).
  */
 export function batchNormBackward(
-  device: CpuDevice,
+  device: CpuAllocator,
   dyT: Tensor,
   xT: Tensor,
   gammaT: Tensor,

@@ -1,5 +1,5 @@
 import type { Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { ncs, vectorOf } from './check.js';
 
@@ -20,7 +20,7 @@ export function biasAddInto(xT: Tensor, biasT: Tensor): void {
 }
 
 /** Bias gradient: Σ dy over N, D, H, W per channel, accumulated in float64. */
-export function biasGrad(device: CpuDevice, dyT: Tensor): CpuTensor {
+export function biasGrad(device: CpuAllocator, dyT: Tensor): CpuTensor {
   const dy = asCpu(dyT);
   const [N, C, S] = ncs(dy.shape, 'biasGrad');
   const acc = new Float64Array(C);

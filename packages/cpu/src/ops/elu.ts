@@ -1,5 +1,5 @@
 import type { Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { sameShape } from './check.js';
 import { EXP_K, EXP_LN2_32, EXP_ROUND, EXP_TABLE_MAX_ARG, POW2_NEG, POW2_NEG_M1 } from './fast-exp.js';
@@ -9,7 +9,7 @@ import { EXP_K, EXP_LN2_32, EXP_ROUND, EXP_TABLE_MAX_ARG, POW2_NEG, POW2_NEG_M1 
  * (error ~1e-12, far below float32 rounding) in a branch-free body, since the signs of normalised
  * activations are random per voxel; float64 (check) storage uses Math.expm1.
  */
-export function elu(device: CpuDevice, xT: Tensor, alpha: number): CpuTensor {
+export function elu(device: CpuAllocator, xT: Tensor, alpha: number): CpuTensor {
   const x = asCpu(xT);
   const y = device.alloc(x.shape);
   const xd = x.data;
@@ -60,7 +60,7 @@ function eluF32(xd: Float32Array, yd: Float32Array, alpha: number): void {
 }
 
 /** ELU gradient from the forward output y: dy where y > 0, dy·(y + alpha) elsewhere. */
-export function eluBackward(device: CpuDevice, dyT: Tensor, yT: Tensor, alpha: number): CpuTensor {
+export function eluBackward(device: CpuAllocator, dyT: Tensor, yT: Tensor, alpha: number): CpuTensor {
   const y = asCpu(yT);
   const dy = sameShape(dyT, y.shape, 'eluBackward', 'dy').data;
   const dx = device.alloc(y.shape);

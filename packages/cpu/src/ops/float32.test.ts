@@ -8,7 +8,7 @@ import { dev64, randomValues, rng } from './grad-check.test-helpers.js';
  * are Float32Array and agree with the float64 results to float32 accuracy.
  */
 describe('float32 mode (CPU)', () => {
-  const f32 = new CpuDevice();
+  const f32 = new CpuDevice({ native: 'off' });
   const f64 = dev64();
   const shape = [2, 3, 3, 4, 6] as const;
   const n = 432;

@@ -1,5 +1,5 @@
 import type { DeviceOps } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { adamStepInto } from './adam.js';
 import { add, addInto } from './add.js';
 import { batchNormBackward, batchNormInfer, batchNormTrain } from './batch-norm.js';
@@ -10,7 +10,7 @@ import { sigmoidBce } from './sigmoid-bce.js';
 import { upsampleTrilinear2x, upsampleTrilinear2xBackward } from './upsample-trilinear.js';
 
 /** Assemble the CPU ops (one file per op), each allocating its outputs on `device`. */
-export function createCpuOps(device: CpuDevice): DeviceOps {
+export function createCpuOps(device: CpuAllocator): DeviceOps {
   return {
     batchNormTrain: (x, gamma, beta, runningMean, runningVar, options) =>
       batchNormTrain(device, x, gamma, beta, runningMean, runningVar, options),

@@ -1,5 +1,5 @@
 import { formatShape, type Shape, ShapeError, type Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { dims5, sameShape } from './check.js';
 
@@ -17,7 +17,7 @@ export function pooledShape(shape: Shape, op: string): [number, number, number, 
  * 2×2×2 max pool, stride 2. `argmax` holds the winner's offset dz·4 + dy·2 + dx inside its window; ties go
  * to the first in that order, and NaN wins (propagates) as in PyTorch.
  */
-export function maxPool2x(device: CpuDevice, xT: Tensor): { y: CpuTensor; argmax: CpuTensor } {
+export function maxPool2x(device: CpuAllocator, xT: Tensor): { y: CpuTensor; argmax: CpuTensor } {
   const x = asCpu(xT);
   const [, , D, H, W] = dims5(x.shape, 'maxPool2x');
   const outShape = pooledShape(x.shape, 'maxPool2x');
@@ -87,7 +87,7 @@ export function maxPool2x(device: CpuDevice, xT: Tensor): { y: CpuTensor; argmax
 
 /** Route each dy to its window's winner; every other input position gets 0. */
 export function maxPool2xBackward(
-  device: CpuDevice,
+  device: CpuAllocator,
   dyT: Tensor,
   argmaxT: Tensor,
   inputShape: Shape,

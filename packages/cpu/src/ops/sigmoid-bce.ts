@@ -1,5 +1,5 @@
 import type { Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { sameShape } from './check.js';
 import { EXP_K, EXP_LN2_32, EXP_ROUND, EXP_TABLE_MAX_ARG, SOFTPLUS_TABLE } from './fast-exp.js';
@@ -12,7 +12,7 @@ import { EXP_K, EXP_LN2_32, EXP_ROUND, EXP_TABLE_MAX_ARG, SOFTPLUS_TABLE } from 
  * float32 rounding); float64 (check) storage uses Math.exp/log1p.
  */
 export function sigmoidBce(
-  device: CpuDevice,
+  device: CpuAllocator,
   logitsT: Tensor,
   targetT: Tensor,
   maskT: Tensor,

@@ -1,5 +1,5 @@
 import { formatShape, type Shape, ShapeError, type Tensor } from '@unet3d/core';
-import type { CpuDevice } from '../cpu-device.js';
+import type { CpuAllocator } from '../cpu-allocator.js';
 import { asCpu, type CpuTensor } from '../cpu-tensor.js';
 import { dims5, sameShape } from './check.js';
 
@@ -39,7 +39,7 @@ export function upsampledShape(shape: Shape, op: string): [number, number, numbe
   return [N, C, 2 * D, 2 * H, 2 * W];
 }
 
-export function upsampleTrilinear2x(device: CpuDevice, xT: Tensor): CpuTensor {
+export function upsampleTrilinear2x(device: CpuAllocator, xT: Tensor): CpuTensor {
   const x = asCpu(xT);
   const [N, C, D, H, W] = dims5(x.shape, 'upsampleTrilinear2x');
   const y = device.alloc(upsampledShape(x.shape, 'upsampleTrilinear2x'));
@@ -82,7 +82,7 @@ export function upsampleTrilinear2x(device: CpuDevice, xT: Tensor): CpuTensor {
 }
 
 /** The exact adjoint of upsampleTrilinear2x: each dy is spread back onto the inputs it was read from. */
-export function upsampleTrilinear2xBackward(device: CpuDevice, dyT: Tensor, inputShape: Shape): CpuTensor {
+export function upsampleTrilinear2xBackward(device: CpuAllocator, dyT: Tensor, inputShape: Shape): CpuTensor {
   const op = 'upsampleTrilinear2xBackward';
   const [N, C, D, H, W] = dims5(inputShape, op);
   const dy = sameShape(dyT, upsampledShape(inputShape, op), op, 'dy').data;

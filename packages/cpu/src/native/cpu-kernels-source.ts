@@ -1,0 +1,651 @@
+/**
+ * The C source of every CPU device op (float32 storage), compiled once into one shared object. Each kernel
+ * mirrors the arithmetic of its JavaScript op in ../ops (double intermediates, the same formulas and the same
+ * rounding to float32 at the same points), so results agree to float32 rounding; reductions (batch-norm
+ * statistics, bias gradients, the loss) accumulate in double per block and combine per channel in a fixed
+ * order. Element-wise loops are vectorised by the compiler (`-O3 -march=native`, `#pragma omp simd`,
+ * restrict) and split over all cores with OpenMP. Layout is NCDHW; S = D·H·W.
+ */
+export const CPU_KERNELS_SOURCE = String.raw`
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#else
+static int omp_get_max_threads(void) { return 1; }
+#endif
+
+typedef int64_t i64;
+#define PAR_MIN 32768
+#define CHUNK 16384
+
+int unet3d_threads(void) { return omp_get_max_threads(); }
+
+/* e^r - 1 and e^r for r in [-708, 0]: r = k ln2 + f, |f| <= ln2/2, expm1(f) by its Taylor series to f^11
+   (error < 1e-14), 2^k from the exponent bits. Branch-free so loops over it vectorise. */
+static inline double em1_neg(double r, double *er) {
+  const double MAGIC = 6755399441055744.0;
+  double t = r * 1.4426950408889634 + MAGIC;
+  double k = t - MAGIC;
+  double f = (r - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+  double p = f * (1.0 + f * (1.0 / 2 + f * (1.0 / 6 + f * (1.0 / 24 + f * (1.0 / 120 + f * (1.0 / 720 +
+             f * (1.0 / 5040 + f * (1.0 / 40320 + f * (1.0 / 362880 + f * (1.0 / 3628800 + f * (1.0 / 39916800)))))))))));
+  i64 tb;
+  memcpy(&tb, &t, 8);
+  i64 eb = (i64)((uint64_t)(tb + 1023) << 52);
+  double two;
+  memcpy(&two, &eb, 8);
+  *er = two * (p + 1.0);
+  return two * p + (two - 1.0);
+}
+
+static inline float elu1(float v, double alpha) {
+  double r = v < 0 ? (double)v : 0.0;
+  r = r > -708.0 ? r : -708.0;
+  double er;
+  double m1 = em1_neg(r, &er);
+  return (v > 0 || v != v) ? v : (float)(alpha * m1);
+}
+
+/* ---------------- element-wise ---------------- */
+
+void unet3d_add(const float *restrict a, const float *restrict b, float *restrict out, i64 n) {
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) out[i] = a[i] + b[i];
+}
+
+void unet3d_add_into(float *restrict t, const float *restrict s, i64 n) {
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) t[i] += s[i];
+}
+
+void unet3d_elu(const float *restrict x, float *restrict y, i64 n, double alpha) {
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) y[i] = elu1(x[i], alpha);
+}
+
+static inline float elu_grad1(float dy, float v, double alpha) {
+  double f = v > 0 ? 1.0 : (double)v + alpha;
+  return (float)((double)dy * f);
+}
+
+void unet3d_elu_backward(const float *restrict dy, const float *restrict y, float *restrict dx, i64 n, double alpha) {
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) dx[i] = elu_grad1(dy[i], y[i], alpha);
+}
+
+/* Per-channel element-wise work: tasks are (row = n·C + c) × chunks of S. */
+#define PER_CHANNEL_BEGIN(N, C, S)                                            \
+  i64 K_ = ((S) + CHUNK - 1) / CHUNK;                                         \
+  _Pragma("omp parallel for schedule(static) if ((N) * (C) * (S) > PAR_MIN)") \
+  for (i64 t_ = 0; t_ < (N) * (C) * K_; t_++) {                              \
+    i64 row = t_ / K_, k_ = t_ - row * K_;                                    \
+    i64 c = row % (C);                                                        \
+    i64 s0 = k_ * CHUNK, s1 = s0 + CHUNK < (S) ? s0 + CHUNK : (S);            \
+    i64 base = row * (S);
+#define PER_CHANNEL_END }
+
+void unet3d_bias_add_into(float *restrict x, const float *restrict bias, i64 N, i64 C, i64 S) {
+  PER_CHANNEL_BEGIN(N, C, S)
+  float b = bias[c];
+  float *restrict xr = x + base;
+#pragma omp simd
+  for (i64 s = s0; s < s1; s++) xr[s] += b;
+  PER_CHANNEL_END
+}
+
+/* Blocks per channel for reductions: enough tasks for every thread, none smaller than 8192 values. */
+static i64 blocks_for(i64 C, i64 M) {
+  i64 T = omp_get_max_threads();
+  i64 B = (4 * T + C - 1) / C;
+  if (B > M / 8192) B = M / 8192;
+  return B < 1 ? 1 : B;
+}
+
+/* Iterate the values of channel c with channel index j in [j0, j1) as contiguous runs (base, len). */
+#define RUNS_BEGIN(j0, j1)                                                       \
+  for (i64 j_ = (j0); j_ < (j1);) {                                              \
+    i64 n_ = j_ / S, s_ = j_ - n_ * S;                                           \
+    i64 len = S - s_ < (j1) - j_ ? S - s_ : (j1) - j_;                           \
+    i64 base = n_ * C * S + c * S + s_;
+#define RUNS_END \
+  j_ += len;     \
+  }
+
+void unet3d_bias_grad(const float *restrict dy, float *restrict out, i64 N, i64 C, i64 S) {
+  i64 M = N * S, B = blocks_for(C, M);
+  double *part = malloc(sizeof(double) * C * B);
+#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+  for (i64 t = 0; t < C * B; t++) {
+    i64 c = t / B, b = t - c * B;
+    double acc = 0;
+    RUNS_BEGIN(M * b / B, M * (b + 1) / B)
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (i64 i = 0; i < len; i++) s += dy[base + i];
+    acc += s;
+    RUNS_END
+    part[t] = acc;
+  }
+  for (i64 c = 0; c < C; c++) {
+    double acc = 0;
+    for (i64 b = 0; b < B; b++) acc += part[c * B + b];
+    out[c] = (float)acc;
+  }
+  free(part);
+}
+
+/* ---------------- batch norm ---------------- */
+
+/* Value of the batch-norm input z at flat index i: x (+ bias[c]) (+ residual), rounded as the unfused ops. */
+#define Z_AT(i, c) (res ? (float)(x[i] + (bias ? bias[c] : 0.0f)) + res[i] : (bias ? x[i] + bias[c] : x[i]))
+
+/* Per-channel statistics of z (shifted by z's first value of the channel, in double), running-stat update,
+   and the per-channel scale/shift (double) the apply pass uses. When bias or res is given, z is written to
+   zout (which may be x itself when there is no residual). */
+static void bn_stats(const float *restrict x, const float *restrict bias, const float *restrict res,
+                     float *restrict zout, i64 N, i64 C, i64 S, const float *gamma, const float *beta,
+                     float *rm, float *rv, float *mean, float *invstd, double momentum, double eps,
+                     double *mu_out, double *scale_out, double *shift_out) {
+  i64 M = N * S, B = blocks_for(C, M);
+  double *part = malloc(sizeof(double) * 3 * C * B + sizeof(double) * C);
+  /* The shift: the channel's first value of z, taken before any block writes z in place. */
+  double *kz = part + 2 * C * B;
+  for (i64 c = 0; c < C; c++) kz[c] = Z_AT(c * S, c);
+#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+  for (i64 t = 0; t < C * B; t++) {
+    i64 c = t / B, b = t - c * B;
+    double k = kz[c];
+    double s1 = 0, s2 = 0;
+    RUNS_BEGIN(M * b / B, M * (b + 1) / B)
+    double a1 = 0, a2 = 0;
+    float bv = bias ? bias[c] : 0.0f;
+    if (res) {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        float z = (x[i] + bv) + res[i];
+        zout[i] = z;
+        double d = z - k;
+        a1 += d;
+        a2 += d * d;
+      }
+    } else if (zout) {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        float z = x[i] + bv;
+        zout[i] = z;
+        double d = z - k;
+        a1 += d;
+        a2 += d * d;
+      }
+    } else {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        double d = x[i] - k;
+        a1 += d;
+        a2 += d * d;
+      }
+    }
+    s1 += a1;
+    s2 += a2;
+    RUNS_END
+    part[2 * t] = s1;
+    part[2 * t + 1] = s2;
+  }
+  for (i64 c = 0; c < C; c++) {
+    double s1 = 0, s2 = 0;
+    for (i64 b = 0; b < B; b++) {
+      s1 += part[2 * (c * B + b)];
+      s2 += part[2 * (c * B + b) + 1];
+    }
+    double k = kz[c];
+    double dm = s1 / M;
+    double mu = k + dm;
+    double varb = s2 / M - dm * dm;
+    if (varb < 0) varb = 0;
+    double is = 1.0 / sqrt(varb + eps);
+    mean[c] = (float)mu;
+    invstd[c] = (float)is;
+    rm[c] = (float)((1 - momentum) * rm[c] + momentum * mu);
+    rv[c] = (float)((1 - momentum) * rv[c] + (momentum * varb * M) / (M - 1));
+    mu_out[c] = mu;
+    scale_out[c] = gamma[c] * is;
+    shift_out[c] = beta[c];
+  }
+  free(part);
+}
+
+void unet3d_bn_train(const float *restrict x, float *restrict y, i64 N, i64 C, i64 S, const float *gamma,
+                     const float *beta, float *rm, float *rv, float *mean, float *invstd, double momentum,
+                     double eps) {
+  double *cst = malloc(sizeof(double) * 3 * C);
+  bn_stats(x, 0, 0, 0, N, C, S, gamma, beta, rm, rv, mean, invstd, momentum, eps, cst, cst + C, cst + 2 * C);
+  PER_CHANNEL_BEGIN(N, C, S)
+  double mu = cst[c], sc = cst[C + c], sh = cst[2 * C + c];
+  const float *restrict xr = x + base;
+  float *restrict yr = y + base;
+#pragma omp simd
+  for (i64 s = s0; s < s1; s++) yr[s] = (float)((xr[s] - mu) * sc + sh);
+  PER_CHANNEL_END
+  free(cst);
+}
+
+void unet3d_bn_infer(const float *restrict x, float *restrict y, i64 N, i64 C, i64 S, const float *gamma,
+                     const float *beta, const float *rm, const float *rv, double eps) {
+  PER_CHANNEL_BEGIN(N, C, S)
+  double mu = rm[c], sc = gamma[c] / sqrt((double)rv[c] + eps), sh = beta[c];
+  const float *restrict xr = x + base;
+  float *restrict yr = y + base;
+#pragma omp simd
+  for (i64 s = s0; s < s1; s++) yr[s] = (float)((xr[s] - mu) * sc + sh);
+  PER_CHANNEL_END
+}
+
+/* Sums of g and g·(z - mean) per channel, where g = dy, or the ELU gradient from (dy, y) when y is given. */
+static void bn_backward_sums(const float *restrict dy, const float *restrict y, double alpha,
+                             const float *restrict z, i64 N, i64 C, i64 S, const float *mean,
+                             double *sdy_out, double *sdyx_out) {
+  i64 M = N * S, B = blocks_for(C, M);
+  double *part = malloc(sizeof(double) * 2 * C * B);
+#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+  for (i64 t = 0; t < C * B; t++) {
+    i64 c = t / B, b = t - c * B;
+    double mu = mean[c];
+    double s1 = 0, s2 = 0;
+    RUNS_BEGIN(M * b / B, M * (b + 1) / B)
+    double a1 = 0, a2 = 0;
+    if (y) {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        double g = elu_grad1(dy[i], y[i], alpha);
+        a1 += g;
+        a2 += g * (z[i] - mu);
+      }
+    } else {
+#pragma omp simd reduction(+ : a1, a2)
+      for (i64 i = base; i < base + len; i++) {
+        double g = dy[i];
+        a1 += g;
+        a2 += g * (z[i] - mu);
+      }
+    }
+    s1 += a1;
+    s2 += a2;
+    RUNS_END
+    part[2 * t] = s1;
+    part[2 * t + 1] = s2;
+  }
+  for (i64 c = 0; c < C; c++) {
+    double s1 = 0, s2 = 0;
+    for (i64 b = 0; b < B; b++) {
+      s1 += part[2 * (c * B + b)];
+      s2 += part[2 * (c * B + b) + 1];
+    }
+    sdy_out[c] = s1;
+    sdyx_out[c] = s2;
+  }
+  free(part);
+}
+
+static void bn_backward_impl(const float *restrict dy, const float *restrict y, double alpha,
+                             const float *restrict z, float *restrict dz, i64 N, i64 C, i64 S,
+                             const float *gamma, const float *mean, const float *invstd, float *dgamma,
+                             float *dbeta) {
+  double *cst = malloc(sizeof(double) * 5 * C);
+  double *sdy = cst, *sdyx = cst + C, *ca = cst + 2 * C, *cb = cst + 3 * C, *cc = cst + 4 * C;
+  bn_backward_sums(dy, y, alpha, z, N, C, S, mean, sdy, sdyx);
+  double M = (double)(N * S);
+  for (i64 c = 0; c < C; c++) {
+    double is = invstd[c], mu = mean[c];
+    double dg = sdyx[c] * is;
+    dbeta[c] = (float)sdy[c];
+    dgamma[c] = (float)dg;
+    double a = gamma[c] * is;
+    double mdb = sdy[c] / M;
+    double k = (dg * is) / M;
+    ca[c] = a;
+    cb[c] = -a * k;
+    cc[c] = a * (mu * k - mdb);
+  }
+  PER_CHANNEL_BEGIN(N, C, S)
+  double a = ca[c], bx = cb[c], c0 = cc[c];
+  if (y) {
+#pragma omp simd
+    for (i64 i = base + s0; i < base + s1; i++)
+      dz[i] = (float)(a * (double)elu_grad1(dy[i], y[i], alpha) + bx * z[i] + c0);
+  } else {
+#pragma omp simd
+    for (i64 i = base + s0; i < base + s1; i++) dz[i] = (float)(a * (double)dy[i] + bx * z[i] + c0);
+  }
+  PER_CHANNEL_END
+  free(cst);
+}
+
+void unet3d_bn_backward(const float *restrict dy, const float *restrict x, float *restrict dx, i64 N, i64 C,
+                        i64 S, const float *gamma, const float *mean, const float *invstd, float *dgamma,
+                        float *dbeta) {
+  bn_backward_impl(dy, 0, 0, x, dx, N, C, S, gamma, mean, invstd, dgamma, dbeta);
+}
+
+/* ---------------- fused batch norm chains ---------------- */
+
+/* x (+bias, in place) (+res into zout) -> batch norm (train) -> ELU into y. Two passes over memory. */
+void unet3d_bias_bn_elu_train(float *restrict x, const float *restrict bias, const float *restrict res,
+                              float *restrict zout, float *restrict y, i64 N, i64 C, i64 S,
+                              const float *gamma, const float *beta, float *rm, float *rv, float *mean,
+                              float *invstd, double momentum, double eps, double alpha) {
+  double *cst = malloc(sizeof(double) * 3 * C);
+  float *zw = res ? zout : (bias ? x : 0);
+  bn_stats(x, bias, res, zw, N, C, S, gamma, beta, rm, rv, mean, invstd, momentum, eps, cst, cst + C, cst + 2 * C);
+  const float *z = zw ? zw : x;
+  PER_CHANNEL_BEGIN(N, C, S)
+  double mu = cst[c], sc = cst[C + c], sh = cst[2 * C + c];
+#pragma omp simd
+  for (i64 i = base + s0; i < base + s1; i++) {
+    float b = (float)((z[i] - mu) * sc + sh);
+    y[i] = elu1(b, alpha);
+  }
+  PER_CHANNEL_END
+  free(cst);
+}
+
+/* dy at the ELU output y -> ELU backward -> batch-norm backward with input z: dz, dgamma, dbeta. */
+void unet3d_bn_elu_backward(const float *restrict dy, const float *restrict y, const float *restrict z,
+                            float *restrict dz, i64 N, i64 C, i64 S, const float *gamma, const float *mean,
+                            const float *invstd, float *dgamma, float *dbeta, double alpha) {
+  bn_backward_impl(dy, y, alpha, z, dz, N, C, S, gamma, mean, invstd, dgamma, dbeta);
+}
+
+/* y = ELU(x + bias[c]); x is left unchanged. */
+void unet3d_bias_elu(const float *restrict x, const float *restrict bias, float *restrict y, i64 N, i64 C,
+                     i64 S, double alpha) {
+  PER_CHANNEL_BEGIN(N, C, S)
+  float b = bias[c];
+#pragma omp simd
+  for (i64 i = base + s0; i < base + s1; i++) y[i] = elu1(x[i] + b, alpha);
+  PER_CHANNEL_END
+}
+
+/* dx = ELU backward(dy, y); dbias[c] = sum of dx over N, D, H, W (double). */
+void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restrict y, float *restrict dx,
+                                   float *restrict dbias, i64 N, i64 C, i64 S, double alpha) {
+  i64 M = N * S, B = blocks_for(C, M);
+  double *part = malloc(sizeof(double) * C * B);
+#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+  for (i64 t = 0; t < C * B; t++) {
+    i64 c = t / B, b = t - c * B;
+    double acc = 0;
+    RUNS_BEGIN(M * b / B, M * (b + 1) / B)
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (i64 i = base; i < base + len; i++) {
+      float g = elu_grad1(dy[i], y[i], alpha);
+      dx[i] = g;
+      s += g;
+    }
+    acc += s;
+    RUNS_END
+    part[t] = acc;
+  }
+  for (i64 c = 0; c < C; c++) {
+    double acc = 0;
+    for (i64 b = 0; b < B; b++) acc += part[c * B + b];
+    dbias[c] = (float)acc;
+  }
+  free(part);
+}
+
+/* ---------------- max pool 2x2x2 ---------------- */
+
+void unet3d_maxpool2x(const float *restrict x, float *restrict y, float *restrict am, i64 NC, i64 D, i64 H,
+                      i64 W) {
+  i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
+#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+  for (i64 t = 0; t < NC * Do; t++) {
+    i64 nc = t / Do, od = t - nc * Do;
+    i64 o = t * Ho * Wo;
+    for (i64 oh = 0; oh < Ho; oh++) {
+      const float *p0 = x + nc * D * HW + 2 * od * HW + 2 * oh * W;
+      const float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
+      for (i64 ow = 0, j = 0; ow < Wo; ow++, j += 2, o++) {
+        float v[8] = {p0[j], p0[j + 1], p1[j], p1[j + 1], p2[j], p2[j + 1], p3[j], p3[j + 1]};
+        float best = v[0];
+        int arg = 0;
+        for (int q = 1; q < 8; q++)
+          if (v[q] > best || v[q] != v[q]) {
+            best = v[q];
+            arg = q;
+          }
+        y[o] = best;
+        am[o] = (float)arg;
+      }
+    }
+  }
+}
+
+void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict am, float *restrict dx, i64 NC,
+                               i64 D, i64 H, i64 W) {
+  i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
+  int odd = (D | H | W) & 1;
+  if (odd) {
+#pragma omp parallel for schedule(static)
+    for (i64 p = 0; p < NC * D; p++) memset(dx + p * HW, 0, sizeof(float) * HW);
+  }
+#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+  for (i64 t = 0; t < NC * Do; t++) {
+    i64 nc = t / Do, od = t - nc * Do;
+    i64 o = t * Ho * Wo;
+    for (i64 oh = 0; oh < Ho; oh++) {
+      float *p0 = dx + nc * D * HW + 2 * od * HW + 2 * oh * W;
+      float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
+      for (i64 ow = 0; ow < Wo; ow++) {
+        int a = (int)am[o + ow];
+        float g = dy[o + ow];
+        i64 j = 2 * ow;
+        p0[j] = a == 0 ? g : 0.0f;
+        p0[j + 1] = a == 1 ? g : 0.0f;
+        p1[j] = a == 2 ? g : 0.0f;
+        p1[j + 1] = a == 3 ? g : 0.0f;
+        p2[j] = a == 4 ? g : 0.0f;
+        p2[j + 1] = a == 5 ? g : 0.0f;
+        p3[j] = a == 6 ? g : 0.0f;
+        p3[j + 1] = a == 7 ? g : 0.0f;
+      }
+      o += Wo;
+    }
+  }
+}
+
+/* ---------------- trilinear x2 upsampling (align_corners=False) ---------------- */
+
+/* PyTorch's source index/weights for output o of an axis of n inputs. */
+static inline void axis_at(i64 o, i64 n, i64 *i0, i64 *i1, double *w0, double *w1) {
+  double s = (o + 0.5) * 0.5 - 0.5;
+  if (s < 0) s = 0;
+  double a = floor(s);
+  double l1 = s - a;
+  *i0 = (i64)a;
+  *i1 = (i64)a < n - 1 ? (i64)a + 1 : (i64)a;
+  *w0 = 1 - l1;
+  *w1 = l1;
+}
+
+void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D, i64 H, i64 W) {
+  i64 HW = H * W, W2 = 2 * W;
+#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
+  {
+    double *row = malloc(sizeof(double) * W);
+#pragma omp for schedule(static)
+    for (i64 t = 0; t < NC * 2 * D; t++) {
+      i64 nc = t / (2 * D), od = t - nc * 2 * D;
+      i64 da, db;
+      double wa, wb;
+      axis_at(od, D, &da, &db, &wa, &wb);
+      const float *xa = x + nc * D * HW + da * HW, *xb = x + nc * D * HW + db * HW;
+      float *o = y + t * 4 * HW;
+      for (i64 oh = 0; oh < 2 * H; oh++, o += W2) {
+        i64 ra, rb;
+        double ha, hb;
+        axis_at(oh, H, &ra, &rb, &ha, &hb);
+        ra *= W;
+        rb *= W;
+#pragma omp simd
+        for (i64 k = 0; k < W; k++)
+          row[k] = ha * (wa * xa[ra + k] + wb * xb[ra + k]) + hb * (wa * xa[rb + k] + wb * xb[rb + k]);
+        o[0] = (float)row[0];
+#pragma omp simd
+        for (i64 k = 0; k < W - 1; k++) {
+          double r0 = row[k], r1 = row[k + 1];
+          o[2 * k + 1] = (float)(0.75 * r0 + 0.25 * r1);
+          o[2 * k + 2] = (float)(0.25 * r0 + 0.75 * r1);
+        }
+        o[W2 - 1] = (float)row[W - 1];
+      }
+    }
+    free(row);
+  }
+}
+
+/* Adjoint of the W expansion of one output row (2W values) into W values. */
+static inline void w_adjoint(const float *restrict d, double *restrict r, i64 W) {
+  if (W == 1) {
+    r[0] = (double)d[0] + d[1];
+    return;
+  }
+  r[0] = d[0] + 0.75 * d[1] + 0.25 * d[2];
+#pragma omp simd
+  for (i64 k = 1; k < W - 1; k++) {
+    i64 p = 2 * k;
+    r[k] = 0.25 * d[p - 1] + 0.75 * d[p] + 0.75 * d[p + 1] + 0.25 * d[p + 2];
+  }
+  i64 p = 2 * W - 2;
+  r[W - 1] = 0.25 * d[p - 1] + 0.75 * d[p] + d[p + 1];
+}
+
+/* Exact adjoint of unet3d_upsample2x, gathered per input plane (nc, d) in double and rounded once. */
+void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
+  i64 HW = H * W, W2 = 2 * W;
+#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
+  {
+    double *acc = malloc(sizeof(double) * HW);
+    double *rows = malloc(sizeof(double) * 2 * H * W);
+#pragma omp for schedule(static)
+    for (i64 t = 0; t < NC * D; t++) {
+      i64 nc = t / D, d = t - nc * D;
+      for (i64 k = 0; k < HW; k++) acc[k] = 0;
+      i64 lo = 2 * d - 2 < 0 ? 0 : 2 * d - 2, hi = 2 * d + 3 < 2 * D - 1 ? 2 * d + 3 : 2 * D - 1;
+      for (i64 od = lo; od <= hi; od++) {
+        i64 da, db;
+        double wa, wb;
+        axis_at(od, D, &da, &db, &wa, &wb);
+        double wd = (da == d ? wa : 0.0) + (db == d ? wb : 0.0);
+        if (wd == 0.0) continue;
+        const float *plane = dy + (nc * 2 * D + od) * 4 * HW;
+        for (i64 oh = 0; oh < 2 * H; oh++) w_adjoint(plane + oh * W2, rows + oh * W, W);
+        for (i64 h = 0; h < H; h++) {
+          i64 ol = 2 * h - 2 < 0 ? 0 : 2 * h - 2, oh_hi = 2 * h + 3 < 2 * H - 1 ? 2 * h + 3 : 2 * H - 1;
+          double *ar = acc + h * W;
+          for (i64 oh = ol; oh <= oh_hi; oh++) {
+            i64 ra, rb;
+            double ha, hb;
+            axis_at(oh, H, &ra, &rb, &ha, &hb);
+            double wh = ((ra == h ? ha : 0.0) + (rb == h ? hb : 0.0)) * wd;
+            if (wh == 0.0) continue;
+            const double *rr = rows + oh * W;
+#pragma omp simd
+            for (i64 k = 0; k < W; k++) ar[k] += wh * rr[k];
+          }
+        }
+      }
+      float *o = dx + t * HW;
+#pragma omp simd
+      for (i64 k = 0; k < HW; k++) o[k] = (float)acc[k];
+    }
+    free(acc);
+    free(rows);
+  }
+}
+
+/* ---------------- loss ---------------- */
+
+/* Masked mean sigmoid + BCE with logits; writes dlogits, returns sum of m·loss (caller multiplies by 1/sum m).
+   msum_out gets the sum of the mask; when it is 0, dlogits is zeroed and 0 returned. */
+double unet3d_sigmoid_bce(const float *restrict x, const float *restrict tg, const float *restrict mk,
+                          float *restrict g, i64 n, double *msum_out) {
+  double msum = 0;
+#pragma omp parallel for simd schedule(static) reduction(+ : msum) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) msum += mk[i];
+  *msum_out = msum;
+  if (msum == 0) {
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    for (i64 i = 0; i < n; i++) g[i] = 0;
+    return 0;
+  }
+  double inv = 1 / msum, loss = 0;
+#pragma omp parallel for simd schedule(static) reduction(+ : loss) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) {
+    double xv = x[i], t = tg[i], m = mk[i];
+    double a = xv < 0 ? -xv : xv;
+    double r = a < 708.0 ? -a : -708.0;
+    double e;
+    em1_neg(r, &e);
+    double s = e / (2 + e), s2 = s * s;
+    double l1p = 2 * s * (1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11 +
+                 s2 * (1.0 / 13 + s2 * (1.0 / 15 + s2 * (1.0 / 17 + s2 * (1.0 / 19))))))))));
+    double sig = 1 / (1 + e);
+    loss += m * ((xv > 0 ? xv : 0.0) - xv * t + l1p);
+    g[i] = (float)(m * inv * ((xv >= 0 ? 1.0 : e) * sig - t));
+  }
+  return loss;
+}
+
+/* ---------------- Adam ---------------- */
+
+void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, i64 n,
+                 double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
+  double c1 = 1 - beta1, c2 = 1 - beta2;
+#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+  for (i64 i = 0; i < n; i++) {
+    double gi = g[i];
+    float mi = (float)(beta1 * m[i] + c1 * gi);
+    float vi = (float)(beta2 * v[i] + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = (float)(p[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
+  }
+}
+
+/* Adam over many tensors in one call: small tensors share a thread, large ones are split across threads. */
+void unet3d_adam_all(float **p, float **g, float **m, float **v, const i64 *sizes, int count, double beta1,
+                     double beta2, double eps, double step_size, double sqrt_bc2) {
+  double c1 = 1 - beta1, c2 = 1 - beta2;
+  i64 total = 0;
+  for (int j = 0; j < count; j++) total += sizes[j];
+  i64 T = omp_get_max_threads();
+  i64 chunk = total / (4 * T) + 1;
+  if (chunk < 4096) chunk = 4096;
+  i64 tasks = (total + chunk - 1) / chunk;
+#pragma omp parallel for schedule(dynamic, 1) if (total > PAR_MIN)
+  for (i64 t = 0; t < tasks; t++) {
+    /* Task t covers flat indices [t·chunk, (t+1)·chunk) of the concatenation of all tensors. */
+    i64 lo = t * chunk, hi = lo + chunk < total ? lo + chunk : total, off = 0;
+    for (int j = 0; j < count && off < hi; off += sizes[j], j++) {
+      i64 a = lo > off ? lo - off : 0, b = hi - off < sizes[j] ? hi - off : sizes[j];
+      if (a >= b) continue;
+      float *restrict pj = p[j], *restrict mj = m[j], *restrict vj = v[j];
+      const float *restrict gj = g[j];
+#pragma omp simd
+      for (i64 i = a; i < b; i++) {
+        double gi = gj[i];
+        float mi = (float)(beta1 * mj[i] + c1 * gi);
+        float vi = (float)(beta2 * vj[i] + c2 * gi * gi);
+        mj[i] = mi;
+        vj[i] = vi;
+        pj[i] = (float)(pj[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
+      }
+    }
+  }
+}
+`;
