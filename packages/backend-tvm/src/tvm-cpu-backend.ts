@@ -16,7 +16,7 @@ import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './targets/cpu/cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './targets/cpu/cpu-template.js';
-import { buildSharedObject, detectCpuFeatures, loadLibrary } from './targets/cpu/native.js';
+import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
 import type { TargetSpec } from './targets/target.js';
 import { kernelOperands } from './templates/problem.js';
 

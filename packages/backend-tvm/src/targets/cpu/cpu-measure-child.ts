@@ -10,7 +10,7 @@ import { passResultSize, sampledReference, samplePositions } from '../../measure
 import { passOperandShapes } from '../../pass-operands.js';
 import { gemmProblem, kernelOperands } from '../../templates/problem.js';
 import type { CpuMeasureReply, CpuMeasureRequest } from './cpu-measure-protocol.js';
-import { loadLibrary } from './native.js';
+import { loadLibrary } from '@unet3d/native';
 
 /** Tasks whose full float64 reference is cheap enough (multiply-accumulates). */
 const FULL_REFERENCE_MACS = 2e8;

@@ -9,7 +9,7 @@ import type { TargetSpec } from '../target.js';
 import type { CpuMeasureReply, CpuMeasureRequest } from './cpu-measure-protocol.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './cpu-template.js';
-import { buildMany, detectCpuFeatures, findCompiler } from './native.js';
+import { buildMany, detectCpuFeatures, findCompiler } from '@unet3d/native';
 
 export interface CpuMeasureOptions {
   /** Timed runs per config after one warm-up (AutoTVM's `repeat`). */

@@ -33,7 +33,7 @@ export interface CpuConvTemplate {
   fallback(problem: GemmConvProblem, limits: CpuLimits): KnobValues;
 }
 
-export const CPU_FLAGS: readonly string[] = ['-O3', '-march=native', '-ffp-contract=fast', '-fno-math-errno'];
+export const CPU_FLAGS: readonly string[] = ['-O3', '-march=native', '-fPIC', '-shared', '-ffp-contract=fast', '-fno-math-errno'];
 
 const PRELUDE = (vl: number): string => `#include <stdlib.h>
 #include <string.h>
