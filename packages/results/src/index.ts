@@ -9,3 +9,4 @@ export * from './run-schema.js';
 export * from './samples.js';
 export * from './throughput.js';
 export * from './write.js';
+export * from './tuning-log.js';

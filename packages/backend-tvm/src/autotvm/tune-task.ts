@@ -22,6 +22,7 @@ export function makeRecord(
     workload: task.workloadKey,
     pass: task.pass,
     precision: task.precision,
+    target: task.target,
     template: task.template.name,
     space: task.space.fingerprint,
     gemm: { kind: p.kind, m: p.gemmM, n: p.gemmN, k: p.gemmK },
@@ -54,7 +55,7 @@ export function recordsForTask(
     if (index === undefined || out.has(index)) continue;
     out.set(index, {
       costsMs: r.costsMs,
-      error: r.error,
+      error: r.error as MeasureResult['error'],
       allCostS: r.allCostS,
       timestamp: r.timestamp,
     });
@@ -66,11 +67,15 @@ export function recordsForTask(
  * Transfer samples from other workloads' records with the same template and precision: knob + workload
  * features, score = that workload's best cost / this cost (0 for failures).
  */
-export function transferSamples(task: TuningTask, records: readonly TuningRecord[]): TransferSample[] {
+export function transferSamples(
+  task: TuningTask,
+  records: readonly TuningRecord[],
+  includeSameTask = false,
+): TransferSample[] {
   const groups = new Map<string, TuningRecord[]>();
   for (const r of records) {
-    if (r.template !== task.template.name || r.precision !== task.precision || taskKeyOf(r) === task.id)
-      continue;
+    if (r.template !== task.template.name || r.precision !== task.precision) continue;
+    if (!includeSameTask && taskKeyOf(r) === task.id) continue;
     if (!task.space.knobs.every((k) => typeof r.config.knobs[k.name] === 'number')) continue;
     const k = taskKeyOf(r);
     const g = groups.get(k) ?? [];
@@ -105,6 +110,11 @@ export interface TuneTaskOptions {
   earlyStopping?: number;
   /** Earlier records of this and other tasks (resume and transfer). */
   history?: readonly TuningRecord[];
+  /**
+   * Records of another device (the nearest CPU's log): they seed the cost model, including this task's own
+   * records, and this task's best foreign configs are measured first. Never counted as trials here.
+   */
+  foreign?: readonly TuningRecord[];
   transfer?: boolean;
   /** Called with each batch's records before the next batch starts (append them to the log here). */
   onRecords?: (records: TuningRecord[]) => void;
@@ -139,8 +149,19 @@ export async function tuneTask(
   options: TuneTaskOptions,
 ): Promise<TuneTaskResult> {
   const history = options.history ?? [];
-  if (options.transfer !== false) tuner.loadTransfer(transferSamples(task, history));
+  const foreign = options.foreign ?? [];
+  if (options.transfer !== false)
+    tuner.loadTransfer([...transferSamples(task, history), ...transferSamples(task, foreign, true)]);
   const previous = recordsForTask(task, history);
+  // Warm start from the foreign device: its best configs of this task that we have not measured yet.
+  let seeds =
+    previous.length === 0
+      ? recordsForTask(task, foreign)
+          .filter((p) => Number.isFinite(meanCost(p.result)) && task.space.isValid(p.index))
+          .sort((a, b) => meanCost(a.result) - meanCost(b.result))
+          .slice(0, Math.min(options.batchSize, 4))
+          .map((p) => p.index)
+      : [];
   if (previous.length > 0) {
     tuner.update(
       previous.map((p) => p.index),
@@ -169,7 +190,10 @@ export async function tuneTask(
       timedOut = true;
       break;
     }
-    const batch = tuner.nextBatch(Math.min(options.batchSize, options.nTrial - trials));
+    const want = Math.min(options.batchSize, options.nTrial - trials);
+    const batch =
+      seeds.length > 0 ? seeds.slice(0, want) : tuner.nextBatch(want);
+    seeds = [];
     if (batch.length === 0) {
       exhausted = true;
       break;

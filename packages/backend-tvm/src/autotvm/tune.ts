@@ -4,7 +4,7 @@ import { cudaTarget } from '../targets/cuda/cuda-target.js';
 import type { TargetSpec } from '../targets/target.js';
 import { DEFAULT_LIMITS, type DeviceLimits } from '../templates/template.js';
 import type { Measurer } from './measurer.js';
-import { appendRecords, readLog, type TuningRecord, writeBestRecords } from './record.js';
+import { appendRecords, logProblemsLine, readLog, type TuningRecord, writeBestRecords } from './record.js';
 import { createTask, type TuningTask } from './task.js';
 import { type TuneProgress, type TuneTaskResult, tunerTarget, tuneTask } from './tune-task.js';
 import { GaTuner } from './tuner/ga-tuner.js';
@@ -44,6 +44,8 @@ export interface TuneWorkloadsOptions {
   earlyStopping?: number;
   /** Seed the cost model with records of other workloads in the log (default true). */
   transfer?: boolean;
+  /** Records of another device to start from (transfer), e.g. the nearest CPU's log when this CPU has none. */
+  foreign?: readonly TuningRecord[];
   /** Measures configs; default: the GPU through @unet3d/cuda (fails cleanly without a GPU). */
   measurer?: Measurer;
   /** The target tuned for (default: the measurer's target, else CUDA under `limits`). */
@@ -78,8 +80,8 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
   const measurer = options.measurer ?? (await defaultMeasurer(options.seed));
   try {
     const log = readLog(options.logPath);
-    for (const p of log.problems)
-      options.onWarning?.(`${options.logPath} line ${p.line}: ${p.message} (skipped)`);
+    const problems = logProblemsLine(options.logPath, log);
+    if (problems) options.onWarning?.(problems);
     const history: TuningRecord[] = [...log.records];
     const target =
       options.target ??
@@ -102,6 +104,7 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
           ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
           history,
           transfer: options.transfer ?? true,
+          ...(options.foreign ? { foreign: options.foreign } : {}),
           ...(taskDeadline !== undefined ? { deadline: taskDeadline } : {}),
           onRecords: (records) => {
             appendRecords(options.logPath, records);
