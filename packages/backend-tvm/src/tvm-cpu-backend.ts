@@ -1,5 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type BackendCreateOptions,
   ConfigError,
@@ -16,6 +14,7 @@ import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './targets/cpu/cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './targets/cpu/cpu-template.js';
+import { cpuTuningDir, tuningLogsIn } from './targets/cpu/cpu-tuning-logs.js';
 import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
 import type { TargetSpec } from './targets/target.js';
 import { kernelOperands } from './templates/problem.js';
@@ -38,12 +37,7 @@ interface Prepared {
 
 /** The tuning logs of this CPU: results/tuning/<cpu-slug>/*.jsonl under `resultsRoot` (best summaries excluded). */
 export function cpuTuningLogs(resultsRoot = 'results', slug = detectCpuFeatures().slug): string[] {
-  const dir = join(resultsRoot, 'tuning', slug);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.jsonl') && !n.endsWith('.best.jsonl'))
-    .sort()
-    .map((n) => join(dir, n));
+  return tuningLogsIn(cpuTuningDir(resultsRoot, slug));
 }
 
 /** Options from the registry's `extra` ({ tuningLog: path | paths, results: root }). */

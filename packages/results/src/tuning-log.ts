@@ -16,6 +16,8 @@ export interface RecordProvenance {
   /** NVRTC version ('none' on the CPU). */
   readonly cuda: string;
   readonly commit: string;
+  /** CPU threads the measurement ran with (CPU target; absent on CUDA). */
+  readonly threads?: number;
 }
 
 /**

@@ -37,6 +37,7 @@ export function makeRecord(
     driver: provenance.driver,
     cuda: provenance.cuda,
     commit: provenance.commit,
+    ...(provenance.threads !== undefined ? { threads: provenance.threads } : {}),
     ...(tuner ? { tuner } : {}),
     ...(result.registers !== undefined ? { registers: result.registers } : {}),
     ...(result.spillBytes !== undefined ? { spillBytes: result.spillBytes } : {}),

@@ -5,7 +5,7 @@ import { convSpec, convWorkload, shape5d } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { ApplyHistoryBest } from './history-best.js';
 import { readLog, taskKeyOf } from './record.js';
-import { SyntheticMeasurer } from './synthetic-measure.js';
+import { SyntheticMeasurer } from '../testing/synthetic-measure.js';
 import { createTask } from './task.js';
 import { tuneWorkloads } from './tune.js';
 import { transferSamples } from './tune-task.js';

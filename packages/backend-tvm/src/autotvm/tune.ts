@@ -127,6 +127,11 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
   }
 }
 
+/** The CUDA target's measurer on this machine's GPU (loads @unet3d/cuda; throws a DeviceError without a GPU). */
+export async function createGpuMeasurer(seed: number): Promise<Measurer> {
+  return defaultMeasurer(seed);
+}
+
 async function defaultMeasurer(seed: number): Promise<Measurer> {
   const { createCudaKernelRuntime } = await import('../gpu/cuda-adapter.js');
   const { GpuMeasurer } = await import('./measure.js');

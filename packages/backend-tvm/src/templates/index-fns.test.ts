@@ -3,7 +3,7 @@ import { referenceConv } from '@unet3d/core/testing';
 import { describe, expect, it } from 'vitest';
 import { passOperandShapes } from '../pass-operands.js';
 import { mixSeed, type SeededRng as Rng, seededRng } from '@unet3d/core';
-import { emulateGemm } from './emulate.js';
+import { emulateGemm } from '../testing/emulate.js';
 import { indexFunctions, indexFunctionsToCuda } from './index-fns.js';
 import { gemmProblem, kernelOperands } from './problem.js';
 

@@ -7,7 +7,7 @@ export interface CpuMeasureRequest {
   readonly pass: ConvPass;
   readonly soPath: string;
   readonly fn: string;
-  /** Timed runs after one warm-up. */
+  /** Timing rounds after one warm-up; each round's cost is its fastest run (a round lasts ≥ 25 ms). */
   readonly repeats: number;
   /** Compare the first run with the float64 reference (full for small tasks, sampled otherwise). */
   readonly check: boolean;

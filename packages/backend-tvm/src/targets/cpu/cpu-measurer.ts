@@ -26,6 +26,11 @@ export interface CpuMeasureOptions {
   buildParallelism?: number;
   /** Shared-object cache folder (default: @unet3d/native's). */
   cacheDir?: string;
+  /**
+   * OpenMP threads of the measured kernels (default: all cores). On a shared, loaded machine one thread
+   * gives stable rankings where two threads wait on each other's time slices.
+   */
+  threads?: number;
   /** Limits to tune under (default: from the detected CPU features). */
   limits?: CpuLimits;
 }
@@ -62,14 +67,19 @@ export class CpuMeasurer implements Measurer {
     this.options = { ...DEFAULT_CPU_MEASURE, ...options };
     const features = detectCpuFeatures();
     const compiler = findCompiler();
+    const threads = this.options.threads ?? features.cores;
     this.target = cpuTarget(this.options.limits ?? cpuLimitsFromFeatures(features));
     this.provenance = {
       device: `${features.modelName} (${features.cores} cores)`,
       driver: `${compiler.path} ${compiler.version}`,
       cuda: 'none',
       commit: this.options.commit,
+      threads,
     };
-    this.pool = new ChildWorkerPool({ module: childModule() });
+    this.pool = new ChildWorkerPool({
+      module: childModule(),
+      env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+    });
   }
 
   /** Worker restarts so far (after a crash or a timeout). */

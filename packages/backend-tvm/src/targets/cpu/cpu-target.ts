@@ -1,5 +1,6 @@
 import type { MathMode } from '@unet3d/core';
 import { ConfigError } from '@unet3d/core';
+import { detectCpuFeatures } from '@unet3d/native';
 import type { GemmConvProblem } from '../../templates/problem.js';
 import type { TargetSpec, TargetTemplate } from '../target.js';
 import { type CpuKernelSource, type CpuLimits, cpuTemplateFor } from './cpu-template.js';
@@ -43,4 +44,9 @@ export function cpuTarget(limits: CpuLimits): TargetSpec<CpuLimits, CpuKernelSou
       };
     },
   };
+}
+
+/** This CPU's results folder name (e.g. `cpu-amd-epyc-2c`), from detected features: opens no device. */
+export function cpuSlug(): string {
+  return detectCpuFeatures().slug;
 }

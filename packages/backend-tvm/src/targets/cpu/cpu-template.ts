@@ -463,7 +463,7 @@ const wgradTemplate: CpuConvTemplate = {
     return [
       { name: 'vl', values: validVectorWidths(p.outSpatial[2], limits) },
       { name: 'cb', values: [1, 2, 3, 4, 6, 8] },
-      { name: 'rows', values: [1, 2, 4, 8, 16, 32, 64] },
+      { name: 'rows', values: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
       { name: 'par', values: [0, 1] },
     ];
   },

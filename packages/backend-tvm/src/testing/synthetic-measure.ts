@@ -1,7 +1,7 @@
-import type { Measurer } from './measure.js';
-import { MeasureErrorNo, type MeasureResult } from './measure-error.js';
-import type { KnobValues } from './space.js';
-import type { TuningTask } from './task.js';
+import type { Measurer } from '../autotvm/measurer.js';
+import { MeasureErrorNo, type MeasureResult } from '../autotvm/measure-error.js';
+import type { KnobValues } from '../autotvm/space.js';
+import type { TuningTask } from '../autotvm/task.js';
 
 /**
  * A measurer over a known cost function (ms) of the knob values: for testing the search without a GPU.
