@@ -24,9 +24,16 @@ export function childExecArgv(module: string): string[] {
 
 interface Worker {
   child: ChildProcess | undefined;
+  /** Resolves when the child has loaded its modules (its 'ready' message), or with why it did not. */
+  ready: Promise<string | undefined> | undefined;
   busy: boolean;
+  /** Killed or exited: replace it before the next request. */
+  dead: boolean;
   stderr: string;
 }
+
+/** How long a new worker may take to start (load its modules) before it counts as crashed. */
+const START_TIMEOUT_MS = 120_000;
 
 /**
  * AutoTVM's LocalRunner, as a pool of child processes that each take one request at a time over IPC. A
@@ -44,7 +51,9 @@ export class ChildWorkerPool {
   constructor(private readonly options: ChildWorkerPoolOptions) {
     this.workers = Array.from({ length: Math.max(1, options.size ?? 1) }, () => ({
       child: undefined,
+      ready: undefined,
       busy: false,
+      dead: false,
       stderr: '',
     }));
   }
@@ -80,8 +89,9 @@ export class ChildWorkerPool {
   }
 
   private spawn(w: Worker): ChildProcess {
-    if (w.child && w.child.exitCode === null && w.child.signalCode === null) return w.child;
-    if (w.child) this.restarts++;
+    if (w.child && !w.dead && w.child.exitCode === null && w.child.signalCode === null) return w.child;
+    if (w.child || w.dead) this.restarts++;
+    w.dead = false;
     w.stderr = '';
     const child = fork(this.options.module, [], {
       execArgv: childExecArgv(this.options.module),
@@ -92,14 +102,36 @@ export class ChildWorkerPool {
     child.stderr?.on('data', (d: Buffer) => {
       w.stderr = (w.stderr + d.toString()).slice(-4000);
     });
+    w.ready = new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+      const onReady = (m: { ready?: boolean }): void => {
+        if (m?.ready) {
+          clearTimeout(timer);
+          child.off('message', onReady);
+          resolve(undefined);
+        }
+      };
+      child.on('message', onReady);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve(`exited while starting (${signal ?? `code ${code}`}): ${w.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      });
+    });
     child.unref();
     child.channel?.unref();
     w.child = child;
     return child;
   }
 
-  private send<Q, R>(w: Worker, message: Q, timeoutMs: number): Promise<WorkerReply<R>> {
+  private async send<Q, R>(w: Worker, message: Q, timeoutMs: number): Promise<WorkerReply<R>> {
     const child = this.spawn(w);
+    child.channel?.ref();
+    const notReady = await w.ready;
+    if (notReady !== undefined) {
+      w.dead = true;
+      child.kill('SIGKILL');
+      return { ok: false, kind: 'crash', reason: `measure worker ${notReady}` };
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       let done = false;
@@ -115,6 +147,7 @@ export class ChildWorkerPool {
         if (m?.id === id) finish({ ok: true, value: m.value });
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+        w.dead = true;
         const tail = w.stderr.trim().split('\n').slice(-2).join(' | ');
         finish({
           ok: false,
@@ -124,6 +157,7 @@ export class ChildWorkerPool {
       };
       const timer = setTimeout(() => {
         child.off('exit', onExit);
+        w.dead = true;
         child.kill('SIGKILL');
         finish({ ok: false, kind: 'timeout', reason: `no reply within ${timeoutMs} ms (worker killed)` });
       }, timeoutMs);
@@ -143,6 +177,7 @@ export class ChildWorkerPool {
  */
 export function serveWorker<Q, R>(handle: (message: Q) => Promise<R> | R): void {
   if (!process.send) throw new Error('serveWorker must run in a forked child process');
+  process.send({ ready: true });
   process.on('message', (m: { id: number; message: Q }) => {
     void Promise.resolve(handle(m.message)).then((value) => process.send?.({ id: m.id, value }));
   });
