@@ -9,7 +9,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CONV_PASSES, type ConvBackend, type ConvPass, type ConvWorkload, numel, seededRng } from '@unet3d/core';
+import {
+  CONV_PASSES,
+  type ConvBackend,
+  type ConvPass,
+  type ConvWorkload,
+  numel,
+  seededRng,
+} from '@unet3d/core';
 import { randomFloat32 } from '@unet3d/core/testing';
 
 const { values } = parseArgs({
@@ -36,19 +43,34 @@ const reps = Number(values.reps);
 const slug = detectCpuFeatures().slug;
 const logs = tvm.cpuTuningLogs(values.results, slug);
 const device = new CpuDevice();
-const ours = await tvm.TvmCpuConvBackend.create({ device, mathMode: 'fp32' }, { tuningLogs: logs, warn: (m) => console.error(m) });
+const ours = await tvm.TvmCpuConvBackend.create(
+  { device, mathMode: 'fp32' },
+  { tuningLogs: logs, warn: (m) => console.error(m) },
+);
 const ort = await OrtConvBackend.create({ device, mathMode: 'fp32', intraOpNumThreads: threads });
 const profile = await measureCpuProfile();
 const peak = profile.peakFp32FlopsPerSec;
-console.log(`CPU ${slug}, ${threads} thread(s), measured fp32 peak ${(peak / 1e9).toFixed(1)} GFLOP/s; logs: ${logs.join(', ') || 'none (fallback configs)'}`);
+console.log(
+  `CPU ${slug}, ${threads} thread(s), measured fp32 peak ${(peak / 1e9).toFixed(1)} GFLOP/s; logs: ${logs.join(', ') || 'none (fallback configs)'}`,
+);
 
-async function run(b: ConvBackend, w: ConvWorkload, pass: ConvPass, a: Float32Array, c: Float32Array): Promise<number> {
+async function run(
+  b: ConvBackend,
+  w: ConvWorkload,
+  pass: ConvPass,
+  a: Float32Array,
+  c: Float32Array,
+): Promise<number> {
   const [sa, sb] = passOperandShapes(w, pass);
   const ta = device.upload(a, sa);
   const tb = device.upload(c, sb);
   const t0 = performance.now();
   const out =
-    pass === 'forward' ? await b.forward(w, ta, tb) : pass === 'backwardData' ? await b.backwardData(w, ta, tb) : await b.backwardFilter(w, ta, tb);
+    pass === 'forward'
+      ? await b.forward(w, ta, tb)
+      : pass === 'backwardData'
+        ? await b.backwardData(w, ta, tb)
+        : await b.backwardFilter(w, ta, tb);
   const ms = performance.now() - t0;
   device.free(out);
   device.free(ta);
@@ -72,7 +94,12 @@ const rows: Row[] = [];
 const rng = seededRng(7);
 for (const w of tvm.networkConvWorkloads(model)) {
   for (const pass of CONV_PASSES) {
-    const task = tvm.createTask(w, pass, 'fp32', tvm.cpuTarget(tvm.cpuLimitsFromFeatures(detectCpuFeatures())));
+    const task = tvm.createTask(
+      w,
+      pass,
+      'fp32',
+      tvm.cpuTarget(tvm.cpuLimitsFromFeatures(detectCpuFeatures())),
+    );
     const [sa, sb] = passOperandShapes(w, pass);
     const a = randomFloat32(rng, numel(sa));
     const b = randomFloat32(rng, numel(sb));
@@ -106,17 +133,21 @@ for (const w of tvm.networkConvWorkloads(model)) {
     );
   }
 }
-const sum = (f: (r: Row) => number, pass?: ConvPass) => rows.filter((r) => !pass || r.pass === pass).reduce((s, r) => s + f(r), 0);
+const sum = (f: (r: Row) => number, pass?: ConvPass) =>
+  rows.filter((r) => !pass || r.pass === pass).reduce((s, r) => s + f(r), 0);
 for (const pass of [...CONV_PASSES, undefined]) {
   const t = sum((r) => r.tvmMs, pass);
   const o = sum((r) => r.ortMs, pass);
   const g = sum((r) => r.gflop, pass);
   console.log(
-    `TOTAL ${String(pass ?? 'all passes').padEnd(14)} tvm ${t.toFixed(1)} ms (${(g / t * 1000).toFixed(1)} GFLOP/s)  ort ${o.toFixed(1)} ms (${(g / o * 1000).toFixed(1)} GFLOP/s)  tvm/ort ${(t / o).toFixed(3)}`,
+    `TOTAL ${String(pass ?? 'all passes').padEnd(14)} tvm ${t.toFixed(1)} ms (${((g / t) * 1000).toFixed(1)} GFLOP/s)  ort ${o.toFixed(1)} ms (${((g / o) * 1000).toFixed(1)} GFLOP/s)  tvm/ort ${(t / o).toFixed(3)}`,
   );
 }
 if (values.out) {
-  writeFileSync(values.out, `${JSON.stringify({ slug, threads, peakFp32FlopsPerSec: peak, logs, date: new Date().toISOString(), rows }, null, 2)}\n`);
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ slug, threads, peakFp32FlopsPerSec: peak, logs, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
 }
 await ours.dispose();
 await ort.dispose();

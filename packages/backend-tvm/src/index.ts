@@ -10,13 +10,6 @@ export { defaultConfig } from './autotvm/default-config.js';
 export { gemmFeatures, knobFeatures, taskWorkloadFeatures } from './autotvm/features.js';
 export { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 export {
-  DEFAULT_GPU_MEASURE,
-  type GpuMeasureOptions,
-  GpuMeasurer,
-  referenceKernelSource,
-  TOLERANCE,
-} from './autotvm/measure.js';
-export {
   type MeasureErrorCode,
   MeasureErrorNo,
   type MeasureResult,
@@ -37,9 +30,9 @@ export {
   writeBestRecords,
 } from './autotvm/record.js';
 export { ConfigSpace, type Knob, type KnobValues } from './autotvm/space.js';
+export type { TargetName, TargetSpec, TargetTemplate } from './autotvm/target.js';
 export { createTask, instantiate, kernelName, type TuningTask } from './autotvm/task.js';
 export {
-  createGpuMeasurer,
   defaultBestPath,
   makeTuner,
   TUNER_NAMES,
@@ -53,12 +46,9 @@ export { GaTuner } from './autotvm/tuner/ga-tuner.js';
 export { ModelTuner } from './autotvm/tuner/model-tuner.js';
 export { RandomTuner } from './autotvm/tuner/random-tuner.js';
 export { Tuner } from './autotvm/tuner/tuner.js';
-export { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
-export type * from './gpu/kernel-interfaces.js';
-export { findNvcc, NvccBuilder, parsePtxasVerbose } from './gpu/nvcc-builder.js';
 export { passOperandShapes } from './pass-operands.js';
-export { type CpuFeatureFacts, cpuLimitsFromFeatures, cpuSlug, cpuTarget } from './targets/cpu/cpu-target.js';
 export { type CpuMeasureOptions, CpuMeasurer, DEFAULT_CPU_MEASURE } from './targets/cpu/cpu-measurer.js';
+export { type CpuFeatureFacts, cpuLimitsFromFeatures, cpuSlug, cpuTarget } from './targets/cpu/cpu-target.js';
 export {
   CPU_FLAGS,
   type CpuConvTemplate,
@@ -72,8 +62,17 @@ export {
   nearestCpuWithLogs,
   tuningLogsIn,
 } from './targets/cpu/cpu-tuning-logs.js';
+export { CudaChildMeasurer, createGpuMeasurer } from './targets/cuda/cuda-child-measurer.js';
+export {
+  DEFAULT_GPU_MEASURE,
+  type GpuMeasureOptions,
+  GpuMeasurer,
+  referenceKernelSource,
+  TOLERANCE,
+} from './targets/cuda/cuda-measurer.js';
+export { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
 export { cudaTarget } from './targets/cuda/cuda-target.js';
-export type { TargetName, TargetSpec, TargetTemplate } from './targets/target.js';
+export type * from './targets/cuda/kernel-interfaces.js';
 export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
 export { TEMPLATES, templateForPrecision } from './templates/registry.js';
 export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';

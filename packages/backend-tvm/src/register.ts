@@ -17,6 +17,7 @@ registerBackend({
   name: 'tvm-cpu',
   deviceKind: 'cpu',
   priority: 5,
-  description: 'generated C conv kernels (OpenMP, SIMD) with AutoTVM-style tuned configs (apply history best)',
+  description:
+    'generated C conv kernels (OpenMP, SIMD) with AutoTVM-style tuned configs (apply history best)',
   create: async (options) => (await import('./tvm-cpu-backend.js')).TvmCpuConvBackend.create(options),
 });

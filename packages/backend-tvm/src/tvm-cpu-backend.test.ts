@@ -33,7 +33,10 @@ describe('tvm-cpu backend', () => {
       { tuningLogs: [], cacheDir, warn: () => {} },
     );
     try {
-      const results = await checkBackendAgainstReference(backend, CONFORMANCE_WORKLOADS, { tolerance: 1e-4, seed: 3 });
+      const results = await checkBackendAgainstReference(backend, CONFORMANCE_WORKLOADS, {
+        tolerance: 1e-4,
+        seed: 3,
+      });
       const failed = results.filter((r) => !r.pass).map(formatConformanceResult);
       expect(failed).toEqual([]);
       expect(results.length).toBe(CONFORMANCE_WORKLOADS.length * 3);
@@ -44,7 +47,10 @@ describe('tvm-cpu backend', () => {
 
   it('refuses a float64 device and a non-fp32 math mode with one line', async () => {
     await expect(
-      TvmCpuConvBackend.create({ device: new CpuDevice({ precision: 'float64' }), mathMode: 'fp32' }, { tuningLogs: [] }),
+      TvmCpuConvBackend.create(
+        { device: new CpuDevice({ precision: 'float64' }), mathMode: 'fp32' },
+        { tuningLogs: [] },
+      ),
     ).rejects.toThrow(/float32 CPU device/);
     await expect(
       TvmCpuConvBackend.create({ device: new CpuDevice(), mathMode: 'tf32' }, { tuningLogs: [] }),
@@ -78,7 +84,10 @@ describe('tvm-cpu backend', () => {
     expect(ok.length).toBeGreaterThanOrEqual(9);
     for (const t of summary.tasks) expect(Number.isFinite(t.bestCostMs)).toBe(true);
     const device = new CpuDevice();
-    const backend = await TvmCpuConvBackend.create({ device, mathMode: 'fp32' }, { tuningLogs: [logPath], cacheDir });
+    const backend = await TvmCpuConvBackend.create(
+      { device, mathMode: 'fp32' },
+      { tuningLogs: [logPath], cacheDir },
+    );
     try {
       const results = await checkBackendAgainstReference(backend, [w], { tolerance: 1e-4, seed: 9 });
       expect(results.filter((r) => !r.pass).map(formatConformanceResult)).toEqual([]);

@@ -10,13 +10,13 @@ import {
   type Tensor,
 } from '@unet3d/core';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
+import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
+import type { TargetSpec } from './autotvm/target.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './targets/cpu/cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './targets/cpu/cpu-template.js';
 import { cpuTuningDir, tuningLogsIn } from './targets/cpu/cpu-tuning-logs.js';
-import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
-import type { TargetSpec } from './targets/target.js';
 import { kernelOperands } from './templates/problem.js';
 
 export interface TvmCpuBackendOptions {
@@ -72,7 +72,10 @@ export class TvmCpuConvBackend implements ConvBackend {
     private readonly options: TvmCpuBackendOptions,
   ) {}
 
-  static async create(create: BackendCreateOptions, options?: TvmCpuBackendOptions): Promise<TvmCpuConvBackend> {
+  static async create(
+    create: BackendCreateOptions,
+    options?: TvmCpuBackendOptions,
+  ): Promise<TvmCpuConvBackend> {
     if (!(create.device instanceof CpuDevice)) {
       throw new ConfigError(
         `the tvm-cpu backend runs on the CPU device, got a '${create.device.kind}' device`,
@@ -113,7 +116,12 @@ export class TvmCpuConvBackend implements ConvBackend {
   describe(): Record<string, unknown> {
     const configs: Record<string, unknown> = {};
     for (const [id, p] of this.prepared) {
-      configs[id] = { source: p.chosen.source, index: p.chosen.index, knobs: p.chosen.values, template: p.task.template.name };
+      configs[id] = {
+        source: p.chosen.source,
+        index: p.chosen.index,
+        knobs: p.chosen.values,
+        template: p.task.template.name,
+      };
     }
     return {
       backend: 'tvm-cpu',
@@ -135,7 +143,12 @@ export class TvmCpuConvBackend implements ConvBackend {
     const have = this.prepared.get(task.id);
     if (have) return have;
     const chosen = this.history.query(task);
-    const kernel = task.template.generate(task.problem, task.precision, chosen.values, kernelName(task, chosen.index));
+    const kernel = task.template.generate(
+      task.problem,
+      task.precision,
+      chosen.values,
+      kernelName(task, chosen.index),
+    );
     const built = await buildSharedObject(
       { name: kernel.name, source: kernel.source, flags: [...kernel.flags], openmp: true },
       this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {},

@@ -21,6 +21,7 @@ export const BACKEND_PACKAGES: Readonly<Record<string, string>> = {
   onnxruntime: '@unet3d/backend-onnxruntime',
   cudnn: '@unet3d/backend-cudnn',
   tvm: '@unet3d/backend-tvm',
+  'tvm-cpu': '@unet3d/backend-tvm',
 };
 
 /**

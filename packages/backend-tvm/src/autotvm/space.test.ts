@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { mixSeed, seededRng } from '@unet3d/core';
+import { describe, expect, it } from 'vitest';
 import { ConfigSpace, nextPow2, powersOfTwo } from './space.js';
 
 const space = new ConfigSpace(

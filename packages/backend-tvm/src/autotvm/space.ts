@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '@unet3d/core';
 import type { SeededRng as Rng } from '@unet3d/core';
+import { ConfigError } from '@unet3d/core';
 import type { Knob, KnobValues } from '../config/knob.js';
 
 export type { Knob, KnobValues } from '../config/knob.js';

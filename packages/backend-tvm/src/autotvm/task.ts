@@ -8,11 +8,9 @@ import {
   numel,
 } from '@unet3d/core';
 import type { KnobValues } from '../config/knob.js';
-import { cudaTarget } from '../targets/cuda/cuda-target.js';
-import type { TargetName, TargetSpec, TargetTemplate } from '../targets/target.js';
 import { type GemmConvProblem, gemmProblem } from '../templates/problem.js';
-import type { DeviceLimits } from '../templates/template.js';
 import { ConfigSpace } from './space.js';
+import type { TargetName, TargetSpec, TargetTemplate } from './target.js';
 
 /**
  * AutoTVM's Task: one conv workload, one pass, one precision, bound to a target's template and its config
@@ -35,19 +33,14 @@ export interface TuningTask<S = unknown> {
   readonly id: string;
 }
 
-/**
- * A task on a target (default: the CUDA target with default limits; a bare DeviceLimits means CUDA with
- * those limits, as before targets existed).
- */
+/** A task of a workload and pass on a target (its template and limits). */
 export function createTask<L, S>(
   workload: ConvWorkload,
   pass: ConvPass,
   precision: MathMode,
-  target?: TargetSpec<L, S> | DeviceLimits,
+  target: TargetSpec<L, S>,
 ): TuningTask<S> {
-  const spec = (
-    target === undefined || !('templateFor' in target) ? cudaTarget(target as DeviceLimits | undefined) : target
-  ) as TargetSpec<unknown, S>;
+  const spec = target as unknown as TargetSpec<unknown, S>;
   const problem = gemmProblem(workload, pass);
   const template = spec.templateFor(problem, precision);
   const limits = spec.limits;

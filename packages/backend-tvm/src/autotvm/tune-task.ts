@@ -1,6 +1,6 @@
 import { gemmFeatures, knobFeaturesOf, taskWorkloadFeatures } from './features.js';
-import type { Measurer } from './measurer.js';
 import { type MeasureResult, meanCost, measureErrorName } from './measure-error.js';
+import type { Measurer } from './measurer.js';
 import { RECORD_VERSION, type RecordProvenance, type TuningRecord, taskKeyOf } from './record.js';
 import type { TuningTask } from './task.js';
 import type { TransferSample, Tuner, TunerTarget } from './tuner/tuner.js';
@@ -192,8 +192,7 @@ export async function tuneTask(
       break;
     }
     const want = Math.min(options.batchSize, options.nTrial - trials);
-    const batch =
-      seeds.length > 0 ? seeds.slice(0, want) : tuner.nextBatch(want);
+    const batch = seeds.length > 0 ? seeds.slice(0, want) : tuner.nextBatch(want);
     seeds = [];
     if (batch.length === 0) {
       exhausted = true;

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CONV_PASSES, ConfigError, type ConvPass, type ConvWorkload, type MathMode } from '@unet3d/core';
-import { cudaTarget } from '../targets/cuda/cuda-target.js';
-import type { TargetSpec } from '../targets/target.js';
-import { DEFAULT_LIMITS, type DeviceLimits } from '../templates/template.js';
 import type { Measurer } from './measurer.js';
 import { appendRecords, logProblemsLine, readLog, type TuningRecord, writeBestRecords } from './record.js';
+import type { TargetSpec } from './target.js';
 import { createTask, type TuningTask } from './task.js';
 import { type TuneProgress, type TuneTaskResult, tunerTarget, tuneTask } from './tune-task.js';
 import { GaTuner } from './tuner/ga-tuner.js';
@@ -46,11 +44,10 @@ export interface TuneWorkloadsOptions {
   transfer?: boolean;
   /** Records of another device to start from (transfer), e.g. the nearest CPU's log when this CPU has none. */
   foreign?: readonly TuningRecord[];
-  /** Measures configs; default: the GPU through @unet3d/cuda (fails cleanly without a GPU). */
-  measurer?: Measurer;
-  /** The target tuned for (default: the measurer's target, else CUDA under `limits`). */
+  /** Measures configs on the target's device (CpuMeasurer, a CUDA measurer from createGpuMeasurer...). */
+  measurer: Measurer;
+  /** The target tuned for (default: the measurer's). */
   target?: TargetSpec;
-  limits?: DeviceLimits;
   /** Stop starting new batches after this wall-clock moment (ms since epoch, Date.now()); each remaining task gets an equal share of what is left. */
   deadline?: number;
   onProgress?: (p: TuneProgress) => void;
@@ -77,16 +74,14 @@ export function defaultBestPath(logPath: string): string {
 export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<TuneWorkloadsSummary> {
   if (!Number.isInteger(options.budget) || options.budget <= 0)
     throw new ConfigError(`budget must be a positive integer, got ${options.budget}`);
-  const measurer = options.measurer ?? (await defaultMeasurer(options.seed));
+  const measurer = options.measurer;
   try {
     const log = readLog(options.logPath);
     const problems = logProblemsLine(options.logPath, log);
     if (problems) options.onWarning?.(problems);
     const history: TuningRecord[] = [...log.records];
-    const target =
-      options.target ??
-      measurer.target ??
-      cudaTarget(options.limits ?? (measurer.limits as DeviceLimits | undefined) ?? DEFAULT_LIMITS);
+    const target = options.target ?? measurer.target;
+    if (!target) throw new ConfigError('tuneWorkloads: the measurer names no target; pass `target`');
     const tasks: TuneWorkloadsSummary['tasks'][number][] = [];
     const passes = options.passes ?? CONV_PASSES;
     const total = options.workloads.length * passes.length;
@@ -96,7 +91,9 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
         const task = createTask(w, pass, options.precision, target);
         const left = total - started++;
         const taskDeadline =
-          options.deadline !== undefined ? Date.now() + Math.max(0, options.deadline - Date.now()) / left : undefined;
+          options.deadline !== undefined
+            ? Date.now() + Math.max(0, options.deadline - Date.now()) / left
+            : undefined;
         const tuner = makeTuner(options.tuner, task, taskSeed(options.seed, task));
         const result = await tuneTask(task, tuner, measurer, {
           nTrial: options.budget,
@@ -123,19 +120,6 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
     writeBestRecords(bestPath, history);
     return { logPath: options.logPath, bestPath, tasks };
   } finally {
-    if (!options.measurer) measurer.dispose?.();
+    // The caller owns the measurer (and disposes it).
   }
-}
-
-/** The CUDA target's measurer on this machine's GPU (loads @unet3d/cuda; throws a DeviceError without a GPU). */
-export async function createGpuMeasurer(seed: number): Promise<Measurer> {
-  return defaultMeasurer(seed);
-}
-
-async function defaultMeasurer(seed: number): Promise<Measurer> {
-  const { createCudaKernelRuntime } = await import('../gpu/cuda-adapter.js');
-  const { GpuMeasurer } = await import('./measure.js');
-  const { gitCommit } = await import('./provenance.js');
-  const rt = await createCudaKernelRuntime();
-  return new GpuMeasurer(rt.builder, rt.runner, { seed, commit: gitCommit() });
 }

@@ -103,7 +103,10 @@ export class ChildWorkerPool {
       w.stderr = (w.stderr + d.toString()).slice(-4000);
     });
     w.ready = new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => resolve(`did not start within ${START_TIMEOUT_MS} ms`),
+        START_TIMEOUT_MS,
+      );
       const onReady = (m: { ready?: boolean }): void => {
         if (m?.ready) {
           clearTimeout(timer);
@@ -114,7 +117,9 @@ export class ChildWorkerPool {
       child.on('message', onReady);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        resolve(`exited while starting (${signal ?? `code ${code}`}): ${w.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        resolve(
+          `exited while starting (${signal ?? `code ${code}`}): ${w.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+        );
       });
     });
     child.unref();
@@ -165,7 +170,12 @@ export class ChildWorkerPool {
       child.once('exit', onExit);
       child.channel?.ref();
       child.send({ id, message }, (err) => {
-        if (err) finish({ ok: false, kind: 'crash', reason: `could not send to the measure worker: ${err.message}` });
+        if (err)
+          finish({
+            ok: false,
+            kind: 'crash',
+            reason: `could not send to the measure worker: ${err.message}`,
+          });
       });
     }).finally(() => child.channel?.unref()) as Promise<WorkerReply<R>>;
   }

@@ -10,8 +10,14 @@ describe('sampledReference', () => {
       for (const pass of CONV_PASSES) {
         const rng = seededRng(mixSeed(i, CONV_PASSES.indexOf(pass)));
         const [sa, sb] = passOperandShapes(workload, pass);
-        const a = randomFloat32(rng, sa.reduce((x, y) => x * y, 1));
-        const b = randomFloat32(rng, sb.reduce((x, y) => x * y, 1));
+        const a = randomFloat32(
+          rng,
+          sa.reduce((x, y) => x * y, 1),
+        );
+        const b = randomFloat32(
+          rng,
+          sb.reduce((x, y) => x * y, 1),
+        );
         const ref = referenceConv(pass, workload, a, b);
         const all = Array.from({ length: passResultSize(pass, workload) }, (_, j) => j);
         const got = sampledReference(pass, workload, a, b, all);

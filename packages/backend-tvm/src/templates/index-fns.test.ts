@@ -1,8 +1,17 @@
-import { CONV_PASSES, type ConvWorkload, convSpec, convWorkload, numel, shape5d } from '@unet3d/core';
+import {
+  CONV_PASSES,
+  type ConvWorkload,
+  convSpec,
+  convWorkload,
+  mixSeed,
+  numel,
+  type SeededRng as Rng,
+  seededRng,
+  shape5d,
+} from '@unet3d/core';
 import { referenceConv } from '@unet3d/core/testing';
 import { describe, expect, it } from 'vitest';
 import { passOperandShapes } from '../pass-operands.js';
-import { mixSeed, type SeededRng as Rng, seededRng } from '@unet3d/core';
 import { emulateGemm } from '../testing/emulate.js';
 import { indexFunctions, indexFunctionsToCuda } from './index-fns.js';
 import { gemmProblem, kernelOperands } from './problem.js';

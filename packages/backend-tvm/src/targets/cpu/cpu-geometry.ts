@@ -79,7 +79,14 @@ export function dataGeometry(p: GemmConvProblem, tile: number): DataGeometry {
           });
         }
     const identity =
-      pd === 0 && ph === 0 && pw === 0 && sw === 1 && padW === IW && padD <= ID && padH <= IH && planeLen === IW;
+      pd === 0 &&
+      ph === 0 &&
+      pw === 0 &&
+      sw === 1 &&
+      padW === IW &&
+      padD <= ID &&
+      padH <= IH &&
+      planeLen === IW;
     return {
       kind: 'gather',
       xpD: identity ? ID : padD,
@@ -128,7 +135,13 @@ export function dataGeometry(p: GemmConvProblem, tile: number): DataGeometry {
         combos.push({ phase: [rd, rh, rw], taps, cols: cols(OW, sw, rw) });
       }
   const identity =
-    ad.L === 0 && ah.L === 0 && aw.L === 0 && xpD === ID && xpH === IH && xpRow === IW && ad.eMax + ah.eMax + aw.eMax === 0;
+    ad.L === 0 &&
+    ah.L === 0 &&
+    aw.L === 0 &&
+    xpD === ID &&
+    xpH === IH &&
+    xpRow === IW &&
+    ad.eMax + ah.eMax + aw.eMax === 0;
   return {
     kind: 'fractional',
     xpD: identity ? ID : xpD,
@@ -185,7 +198,14 @@ export function wgradGeometry(p: GemmConvProblem, vl: number): WgradGeometry {
         });
       }
   const bIdentity =
-    pd === 0 && ph === 0 && pw === 0 && sw === 1 && padW === IW && padD <= ID && padH <= IH && planeLen === IW;
+    pd === 0 &&
+    ph === 0 &&
+    pw === 0 &&
+    sw === 1 &&
+    padW === IW &&
+    padD <= ID &&
+    padH <= IH &&
+    planeLen === IW;
   return {
     xpD: bIdentity ? ID : padD,
     xpH: bIdentity ? IH : padH,

@@ -5,12 +5,12 @@
  */
 import { convWorkloadKey, errorToOneLine, mixSeed, numel, seededRng } from '@unet3d/core';
 import { errorStats, randomFloat32, referenceConv } from '@unet3d/core/testing';
+import { loadLibrary } from '@unet3d/native';
 import { serveWorker } from '../../measure/child-worker-pool.js';
 import { passResultSize, sampledReference, samplePositions } from '../../measure/sampled-reference.js';
 import { passOperandShapes } from '../../pass-operands.js';
 import { gemmProblem, kernelOperands } from '../../templates/problem.js';
 import type { CpuMeasureReply, CpuMeasureRequest } from './cpu-measure-protocol.js';
-import { loadLibrary } from '@unet3d/native';
 
 /** Tasks whose full float64 reference is cheap enough (multiply-accumulates). */
 const FULL_REFERENCE_MACS = 2e8;

@@ -5,9 +5,9 @@ import { convSpec, convWorkload, errorToOneLine } from '@unet3d/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MeasureErrorNo } from '../../autotvm/measure-error.js';
 import { parseLog, serializeRecord } from '../../autotvm/record.js';
+import type { TargetSpec } from '../../autotvm/target.js';
 import { createTask } from '../../autotvm/task.js';
 import { tuneWorkloads } from '../../autotvm/tune.js';
-import type { TargetSpec } from '../target.js';
 import { CpuMeasurer } from './cpu-measurer.js';
 import type { CpuKernelSource, CpuLimits } from './cpu-template.js';
 
@@ -55,7 +55,9 @@ describe('CPU measurer: bad input is one line and nothing is lost', () => {
       const m = new CpuMeasurer({ cacheDir: join(dir, 'so-fake') });
       try {
         const task = createTask(w, 'forward', 'fp32', m.target);
-        return await m.measureBatch(task, [task.space.randomValid({ next: () => 0.5, int: () => 0 } as never)!]);
+        return await m.measureBatch(task, [
+          task.space.randomValid({ next: () => 0.5, int: () => 0 } as never)!,
+        ]);
       } finally {
         m.dispose();
       }
@@ -94,7 +96,8 @@ describe('CPU measurer: bad input is one line and nothing is lost', () => {
     };
     try {
       const task = createTask(w, 'forward', 'fp32', broken);
-      const pick = (vl: number) => task.space.encode({ ...task.template.fallback!(task.problem, task.limits), vl })!;
+      const pick = (vl: number) =>
+        task.space.encode({ ...task.template.fallback!(task.problem, task.limits), vl })!;
       const good = pick(16);
       expect(task.space.isValid(good)).toBe(true);
       const results = await m.measureBatch(task, [pick(4), good, pick(8), good]);
@@ -115,7 +118,17 @@ describe('CPU measurer: bad input is one line and nothing is lost', () => {
     const logPath = join(dir, 'corrupt.jsonl');
     const m = new CpuMeasurer({ cacheDir, repeats: 1 });
     try {
-      await tuneWorkloads({ workloads: [w], passes: ['forward'], budget: 2, batchSize: 2, precision: 'fp32', logPath, tuner: 'random', seed: 4, measurer: m });
+      await tuneWorkloads({
+        workloads: [w],
+        passes: ['forward'],
+        budget: 2,
+        batchSize: 2,
+        precision: 'fp32',
+        logPath,
+        tuner: 'random',
+        seed: 4,
+        measurer: m,
+      });
       const good = readFileSync(logPath, 'utf8');
       const foreign = JSON.stringify({ v: 99, hello: 'other tool' });
       const torn = serializeRecord(parseLog(good).records[0]!).slice(0, 40);

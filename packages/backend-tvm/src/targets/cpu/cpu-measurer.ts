@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { errorToOneLine } from '@unet3d/core';
-import { MeasureErrorNo, type MeasureErrorCode, type MeasureResult } from '../../autotvm/measure-error.js';
+import { buildMany, detectCpuFeatures, findCompiler } from '@unet3d/native';
+import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from '../../autotvm/measure-error.js';
 import type { Measurer } from '../../autotvm/measurer.js';
 import type { RecordProvenance } from '../../autotvm/record.js';
+import type { TargetSpec } from '../../autotvm/target.js';
 import { instantiate, type TuningTask } from '../../autotvm/task.js';
 import { ChildWorkerPool } from '../../measure/child-worker-pool.js';
-import type { TargetSpec } from '../target.js';
 import type { CpuMeasureReply, CpuMeasureRequest } from './cpu-measure-protocol.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './cpu-template.js';
-import { buildMany, detectCpuFeatures, findCompiler } from '@unet3d/native';
 
 export interface CpuMeasureOptions {
   /** Timed runs per config after one warm-up (AutoTVM's `repeat`). */
@@ -100,7 +100,12 @@ export class CpuMeasurer implements Measurer {
       }
     });
     const built = await buildMany(
-      kernels.map(({ kernel }) => ({ name: kernel.name, source: kernel.source, flags: [...kernel.flags], openmp: true })),
+      kernels.map(({ kernel }) => ({
+        name: kernel.name,
+        source: kernel.source,
+        flags: [...kernel.flags],
+        openmp: true,
+      })),
       {
         timeoutMs: this.options.buildTimeoutMs,
         parallelism: this.options.buildParallelism ?? this.target.limits.threads,
@@ -114,7 +119,11 @@ export class CpuMeasurer implements Measurer {
         const timedOut = /timed out/.test(b.error);
         const noCompiler = /could not start|no C compiler|not found/i.test(b.error);
         results[at] = fail(
-          timedOut ? MeasureErrorNo.BUILD_TIMEOUT : noCompiler ? MeasureErrorNo.COMPILE_HOST : MeasureErrorNo.COMPILE_DEVICE,
+          timedOut
+            ? MeasureErrorNo.BUILD_TIMEOUT
+            : noCompiler
+              ? MeasureErrorNo.COMPILE_HOST
+              : MeasureErrorNo.COMPILE_DEVICE,
           b.error,
           started,
         );
@@ -132,7 +141,10 @@ export class CpuMeasurer implements Measurer {
         tolerance: this.options.tolerance,
         seed: this.options.seed,
       };
-      const reply = await this.pool.request<CpuMeasureRequest, CpuMeasureReply>(req, this.options.runTimeoutMs);
+      const reply = await this.pool.request<CpuMeasureRequest, CpuMeasureReply>(
+        req,
+        this.options.runTimeoutMs,
+      );
       if (!reply.ok) {
         results[at] = fail(
           reply.kind === 'timeout' ? MeasureErrorNo.RUN_TIMEOUT : MeasureErrorNo.RUNTIME_DEVICE,

@@ -1,8 +1,8 @@
 import type { MathMode } from '@unet3d/core';
 import { ConfigError } from '@unet3d/core';
 import { detectCpuFeatures } from '@unet3d/native';
+import type { TargetSpec, TargetTemplate } from '../../autotvm/target.js';
 import type { GemmConvProblem } from '../../templates/problem.js';
-import type { TargetSpec, TargetTemplate } from '../target.js';
 import { type CpuKernelSource, type CpuLimits, cpuTemplateFor } from './cpu-template.js';
 
 /** What the CPU target needs to know of the CPU (a subset of @unet3d/native's CpuFeatures). */

@@ -33,7 +33,14 @@ export interface CpuConvTemplate {
   fallback(problem: GemmConvProblem, limits: CpuLimits): KnobValues;
 }
 
-export const CPU_FLAGS: readonly string[] = ['-O3', '-march=native', '-fPIC', '-shared', '-ffp-contract=fast', '-fno-math-errno'];
+export const CPU_FLAGS: readonly string[] = [
+  '-O3',
+  '-march=native',
+  '-fPIC',
+  '-shared',
+  '-ffp-contract=fast',
+  '-fno-math-errno',
+];
 
 const PRELUDE = (vl: number): string => `#include <stdlib.h>
 #include <string.h>
@@ -139,9 +146,11 @@ function rowFunction(
   }
   L.push(`  for (int j0 = 0; j0 < ${combo.cols}; j0 += ${tile}) {`);
   for (let mi = 0; mi < cb; mi++)
-    L.push(`    vf ${range(nv)
-      .map((v) => `${acc(mi, v)} = {0}`)
-      .join(', ')};`);
+    L.push(
+      `    vf ${range(nv)
+        .map((v) => `${acc(mi, v)} = {0}`)
+        .join(', ')};`,
+    );
   if (T > 0) {
     if (o.order === 0) {
       // input channel outer, taps inner
@@ -320,7 +329,8 @@ const dataTemplate: CpuConvTemplate = {
     const nv = knob(v, 'nv');
     const cb = knob(v, 'cb');
     if (!limits.vectorWidths.includes(vl)) return `vector width ${vl} not supported by this CPU`;
-    if (cb * nv + nv + 1 > limits.registers) return `${cb}×${nv} accumulators exceed ${limits.registers} registers`;
+    if (cb * nv + nv + 1 > limits.registers)
+      return `${cb}×${nv} accumulators exceed ${limits.registers} registers`;
     if ((nv - 1) * vl >= maxCols(p)) return `tile ${nv}×${vl} wider than the ${maxCols(p)} output columns`;
     const cbs = [1, 2, 3, 4, 6, 8, 12, 16, 24];
     const smallestCover = cbs.find((c) => c >= p.mChannels) ?? 24;
@@ -366,8 +376,12 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   const acs = nrows * g.aRow; // A channel stride
   const xcs = g.xpD * g.xpH * g.xpRow;
   const parts: string[] = [PRELUDE(vl)];
-  parts.push('static float* g_b; static size_t g_bc; static float* g_a; static size_t g_ac; static float* g_p; static size_t g_pc;');
-  parts.push(`void ${name}_release(void) { free(g_b); free(g_a); free(g_p); g_b = g_a = g_p = 0; g_bc = g_ac = g_pc = 0; }`);
+  parts.push(
+    'static float* g_b; static size_t g_bc; static float* g_a; static size_t g_ac; static float* g_p; static size_t g_pc;',
+  );
+  parts.push(
+    `void ${name}_release(void) { free(g_b); free(g_a); free(g_p); g_b = g_a = g_p = 0; g_bc = g_ac = g_pc = 0; }`,
+  );
   if (!g.bIdentity) parts.push(prepInput(`${name}_prepb`, N * C, p.inSpatial, g));
   const acc = (mi: number, t: number) => `s${mi}_${t}`;
   const groups = KD * KH;
@@ -375,9 +389,11 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   inner.push(`for (int grp = 0; grp < ${groups}; ++grp) {`);
   inner.push(`  const int kd = grp / ${KH}, kh = grp % ${KH};`);
   for (let mi = 0; mi < cb; mi++)
-    inner.push(`  vf ${range(KW)
-      .map((t) => `${acc(mi, t)} = {0}`)
-      .join(', ')};`);
+    inner.push(
+      `  vf ${range(KW)
+        .map((t) => `${acc(mi, t)} = {0}`)
+        .join(', ')};`,
+    );
   inner.push(`  for (int r = r0; r < r1; ++r) {`);
   inner.push(`    const int qd = r / ${QH}, qh = r % ${QH};`);
   inner.push(`    const float* ar = ap + ((long)n * ${M} + mb * ${cb}) * ${acs}L + (long)r * ${g.aRow};`);
@@ -417,10 +433,7 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   const loops =
     par === 0
       ? ['#pragma omp for collapse(2) schedule(static)', ...chunkLoop(mcLoop(inner))]
-      : [
-          '#pragma omp for collapse(2) schedule(static)',
-          ...mcLoop(chunkLoop(inner)),
-        ];
+      : ['#pragma omp for collapse(2) schedule(static)', ...mcLoop(chunkLoop(inner))];
   parts.push(`void ${name}(const float* restrict A, const float* restrict B, float* restrict dw) {
   const float* bp = B;
   ${g.bIdentity ? '' : `{ float* b = scratch(&g_b, &g_bc, ${N * C * xcs}UL); if (!b) abort(); ${name}_prepb(B, b); bp = b; }`}
@@ -472,8 +485,10 @@ const wgradTemplate: CpuConvTemplate = {
     const cb = knob(v, 'cb');
     const KW = p.kernel[2];
     if (!limits.vectorWidths.includes(vl)) return `vector width ${vl} not supported by this CPU`;
-    if (cb * KW + cb + 1 > limits.registers) return `${cb}×${KW} accumulators exceed ${limits.registers} registers`;
-    if (cb > 1 && cb >= 2 * p.mChannels) return `channel block ${cb} larger than needed for ${p.mChannels} channels`;
+    if (cb * KW + cb + 1 > limits.registers)
+      return `${cb}×${KW} accumulators exceed ${limits.registers} registers`;
+    if (cb > 1 && cb >= 2 * p.mChannels)
+      return `channel block ${cb} larger than needed for ${p.mChannels} channels`;
     const nrows = p.outSpatial[0] * p.outSpatial[1];
     if (knob(v, 'rows') > 2 * nrows && knob(v, 'rows') > 1) return 'row chunk longer than the tensor';
     return undefined;

@@ -50,6 +50,8 @@ export function nearestCpuWithLogs(
     .filter((d) => d.startsWith('cpu-') && d !== slug)
     .map((d) => ({ slug: d, logs: tuningLogsIn(join(root, d)) }))
     .filter((c) => c.logs.length > 0)
-    .sort((x, y) => cpuSimilarity(slug, y.slug) - cpuSimilarity(slug, x.slug) || x.slug.localeCompare(y.slug));
+    .sort(
+      (x, y) => cpuSimilarity(slug, y.slug) - cpuSimilarity(slug, x.slug) || x.slug.localeCompare(y.slug),
+    );
   return candidates[0];
 }

@@ -29,14 +29,24 @@ interface TuneOptions {
 export function register(program: Command): void {
   program
     .command('tune')
-    .description('auto-tune the tvm backends (generated CUDA or C kernels) for every conv workload of a network')
+    .description(
+      'auto-tune the tvm backends (generated CUDA or C kernels) for every conv workload of a network',
+    )
     .option('--target <name>', 'cpu or cuda (default: cuda when a GPU is usable, else cpu)')
     .option('--model <name>', 'baseline, strided or scaled', 'scaled')
     .option('--budget <n>', 'trials per workload and pass (default: 200 on cuda, 64 on cpu)', (v) =>
       parsePositiveInt(v, '--budget'),
     )
-    .option('--time-limit <duration>', 'stop starting new trials after this long, e.g. 10m (shared fairly over tasks)')
-    .option('--precision <mode>', 'fp32, tf32 or bf16 (the CPU target tunes fp32)', parseMathMode, 'fp32' as MathMode)
+    .option(
+      '--time-limit <duration>',
+      'stop starting new trials after this long, e.g. 10m (shared fairly over tasks)',
+    )
+    .option(
+      '--precision <mode>',
+      'fp32, tf32 or bf16 (the CPU target tunes fp32)',
+      parseMathMode,
+      'fp32' as MathMode,
+    )
     .option('--tuner <name>', 'model (random-forest cost model), ga or random', 'model')
     .option('--seed <n>', 'seed of the search', (v) => parseNonNegativeInt(v, '--seed'), 0)
     .option('--repeats <n>', 'timing rounds per config (cpu)', (v) => parsePositiveInt(v, '--repeats'), 3)
@@ -90,14 +100,19 @@ async function runTune(opts: TuneOptions): Promise<void> {
   const notes: string[] = [];
   if (target === 'cpu') {
     if (opts.precision !== 'fp32')
-      throw new ConfigError(`the CPU target tunes fp32 only, got '${opts.precision}'`, 'use --precision fp32');
+      throw new ConfigError(
+        `the CPU target tunes fp32 only, got '${opts.precision}'`,
+        'use --precision fp32',
+      );
     const slug = tvm.cpuSlug();
     logPath = opts.log ?? join(opts.results, 'tuning', slug, `${model}-${opts.precision}.jsonl`);
     if (tvm.tuningLogsIn(tvm.cpuTuningDir(opts.results, slug)).length === 0 && opts.log === undefined) {
       const near = tvm.nearestCpuWithLogs(opts.results, slug);
       if (near) {
         foreign = near.logs.flatMap((p) => readLog(p).records);
-        notes.push(`no tuning log for ${slug} yet: starting from ${foreign.length} records of ${near.slug} (transfer)`);
+        notes.push(
+          `no tuning log for ${slug} yet: starting from ${foreign.length} records of ${near.slug} (transfer)`,
+        );
       }
     }
     measurer = new tvm.CpuMeasurer({
@@ -108,7 +123,10 @@ async function runTune(opts: TuneOptions): Promise<void> {
     });
   } else {
     if (!(await gpuUsable())) {
-      throw new DeviceError('--target cuda: no usable CUDA GPU here', 'use --target cpu to tune the CPU kernels');
+      throw new DeviceError(
+        '--target cuda: no usable CUDA GPU here',
+        'use --target cpu to tune the CPU kernels',
+      );
     }
     // The measurer opens the GPU to measure on it; its name then names the log folder.
     measurer = await tvm.createGpuMeasurer(opts.seed);

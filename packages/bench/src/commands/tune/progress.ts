@@ -70,7 +70,13 @@ export function tuneReporter(options: {
       update(v) {
         first ??= v.done;
         last = v;
-        const payload = { ti: v.taskIndex, tn: v.tasks, task: v.task, best: fmtBest(v.bestMs), eta: fmtDuration(eta(v)) };
+        const payload = {
+          ti: v.taskIndex,
+          tn: v.tasks,
+          task: v.task,
+          best: fmtBest(v.bestMs),
+          eta: fmtDuration(eta(v)),
+        };
         if (!bar) bar = multi.create(v.total, v.done, payload);
         else bar.update(v.done, payload);
       },

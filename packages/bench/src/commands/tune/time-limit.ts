@@ -12,7 +12,10 @@ export function parseTimeLimit(value: string): number {
     at = re.lastIndex;
   }
   if (at !== text.length || at === 0 || !(ms > 0)) {
-    throw new ConfigError(`--time-limit: cannot read '${value}'`, 'give a duration such as 10m, 90s or 1h30m');
+    throw new ConfigError(
+      `--time-limit: cannot read '${value}'`,
+      'give a duration such as 10m, 90s or 1h30m',
+    );
   }
   return ms;
 }

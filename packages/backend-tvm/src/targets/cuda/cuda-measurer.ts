@@ -1,14 +1,15 @@
-import { errorToOneLine } from '@unet3d/core';
-import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from '../gpu/kernel-interfaces.js';
-import { mixSeed, seededRng } from '@unet3d/core';
-import { indexFunctions, indexFunctionsToCuda } from '../templates/index-fns.js';
-import { type DeviceLimits, type KernelSource, PRELUDE } from '../templates/template.js';
-import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from './measure-error.js';
-import type { Measurer } from './measurer.js';
-import type { RecordProvenance } from './record.js';
-import { instantiate, kernelName, type TuningTask } from './task.js';
+import { errorToOneLine, mixSeed, seededRng } from '@unet3d/core';
+import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from '../../autotvm/measure-error.js';
+import type { Measurer } from '../../autotvm/measurer.js';
+import type { RecordProvenance } from '../../autotvm/record.js';
+import type { TargetSpec } from '../../autotvm/target.js';
+import { instantiate, kernelName, type TuningTask } from '../../autotvm/task.js';
+import { indexFunctions, indexFunctionsToCuda } from '../../templates/index-fns.js';
+import { type DeviceLimits, type KernelSource, PRELUDE } from '../../templates/template.js';
+import { cudaTarget } from './cuda-target.js';
+import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from './kernel-interfaces.js';
 
-export type { Measurer } from './measurer.js';
+export type { Measurer } from '../../autotvm/measurer.js';
 
 export interface GpuMeasureOptions {
   /** Timed runs per config (after one warm-up). */
@@ -78,6 +79,7 @@ interface TaskBuffers {
 export class GpuMeasurer implements Measurer {
   readonly provenance: RecordProvenance;
   readonly limits: DeviceLimits;
+  readonly target: TargetSpec<DeviceLimits, KernelSource>;
   private readonly options: GpuMeasureOptions;
   private readonly buffers = new Map<string, TaskBuffers>();
   private readonly checked = new Set<string>();
@@ -95,6 +97,7 @@ export class GpuMeasurer implements Measurer {
       maxThreadsPerBlock: f.maxThreadsPerBlock,
       maxSharedBytesPerBlock: f.maxSharedBytesPerBlock,
     };
+    this.target = cudaTarget(this.limits);
   }
 
   async measureBatch(anyTask: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
