@@ -75,8 +75,9 @@ function prepInput(
 ): string {
   const [ID, IH, IW] = inSp as [number, number, number];
   const [sd, sh, swp] = g.shift as [number, number, number];
+  const big = nc * g.xpD * g.xpH * g.xpRow > PAR_MIN_ELEMENTS;
   return `static void ${fn}(const float* restrict in, float* restrict xp) {
-  #pragma omp parallel for collapse(2) schedule(static)
+  #pragma omp parallel for collapse(2) schedule(static) if(${big ? 1 : 0})
   for (long nc = 0; nc < ${nc}L; ++nc)
     for (int d = 0; d < ${g.xpD}; ++d) {
       const int id = d - ${sd};
@@ -96,6 +97,13 @@ function prepInput(
 }
 `;
 }
+
+/**
+ * Below these sizes a loop runs on one thread: on a shared machine a parallel region waits at its barrier
+ * for every thread to be scheduled, which costs more than small work saves (elements copied; MACs).
+ */
+const PAR_MIN_ELEMENTS = 1 << 20;
+const PAR_MIN_MACS = 2e7;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -287,15 +295,16 @@ function generateData(p: GemmConvProblem, values: KnobValues, name: string): Cpu
       }
     body.push('}');
   }
+  const parIf = p.gemmM * p.gemmN * p.gemmK > PAR_MIN_MACS ? 1 : 0;
   const loops =
     par === 0
       ? [
-          '#pragma omp parallel for collapse(3) schedule(static)',
+          `#pragma omp parallel for collapse(3) schedule(static) if(${parIf})`,
           `for (int n = 0; n < ${N}; ++n) for (int od = 0; od < ${OD}; ++od) for (int oh = 0; oh < ${OH}; ++oh)`,
           `  for (int mb = 0; mb < ${MB}; ++mb) {`,
         ]
       : [
-          '#pragma omp parallel for collapse(4) schedule(static)',
+          `#pragma omp parallel for collapse(4) schedule(static) if(${parIf})`,
           `for (int mb = 0; mb < ${MB}; ++mb) for (int n = 0; n < ${N}; ++n) for (int od = 0; od < ${OD}; ++od) for (int oh = 0; oh < ${OH}; ++oh) {`,
         ];
   parts.push(`void ${name}(const float* restrict w, const float* restrict in, float* restrict out) {
@@ -441,7 +450,7 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   ${
     aPadded
       ? `{ float* a = scratch(&g_a, &g_ac, ${N * M * acs}UL); if (!a) abort();
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if(${N * M * acs > PAR_MIN_ELEMENTS ? 1 : 0})
     for (long rr = 0; rr < ${N * M * nrows}L; ++rr) {
       memcpy(a + rr * ${g.aRow}, A + rr * ${QW}, sizeof(float) * ${QW});
       memset(a + rr * ${g.aRow} + ${QW}, 0, sizeof(float) * ${g.aRow - QW});
@@ -449,15 +458,14 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
     ap = a; }`
       : ''
   }
-  const int nth = omp_get_max_threads();
+  const int nth = ${p.gemmM * p.gemmN * p.gemmK > PAR_MIN_MACS ? 'omp_get_max_threads()' : '1'};
   float* part = scratch(&g_p, &g_pc, (size_t)nth * ${MP * C * T}UL); if (!part) abort();
-  #pragma omp parallel
+  #pragma omp parallel num_threads(nth)
   {
     float* my = part + (long)omp_get_thread_num() * ${MP * C * T}L;
     memset(my, 0, sizeof(float) * ${MP * C * T}UL);
     ${loops.join('\n    ')}
   }
-  #pragma omp parallel for schedule(static)
   for (int m = 0; m < ${M}; ++m)
     for (int c = 0; c < ${C}; ++c)
       for (int t = 0; t < ${T}; ++t) {
