@@ -1,20 +1,14 @@
 /**
- * @unet3d/backend-tvm: AutoTVM's method rebuilt in TypeScript — conv kernel templates (CUDA C generated from
- * TypeScript), task, space, tuners, measure, records — and a ConvBackend applying the best tuned configs.
- * Importing this module has no side effects; `@unet3d/backend-tvm/register` (src/register.ts) registers it.
+ * @unet3d/backend-tvm: AutoTVM's method rebuilt in TypeScript — conv kernel templates for two targets (CUDA
+ * kernels, and C for the CPU), task, space, tuners, measure, records — and ConvBackends applying the best
+ * tuned configs (`tvm` on CUDA, `tvm-cpu` on the CPU). Importing this module has no side effects and loads
+ * neither @unet3d/cuda nor a C compiler; `@unet3d/backend-tvm/register` registers both backends, and
+ * `@unet3d/backend-tvm/testing` holds test helpers.
  */
 
 export { defaultConfig } from './autotvm/default-config.js';
 export { gemmFeatures, knobFeatures, taskWorkloadFeatures } from './autotvm/features.js';
 export { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
-export {
-  DEFAULT_GPU_MEASURE,
-  type GpuMeasureOptions,
-  GpuMeasurer,
-  type Measurer,
-  referenceKernelSource,
-  TOLERANCE,
-} from './autotvm/measure.js';
 export {
   type MeasureErrorCode,
   MeasureErrorNo,
@@ -22,6 +16,7 @@ export {
   meanCost,
   measureErrorName,
 } from './autotvm/measure-error.js';
+export type { Measurer } from './autotvm/measurer.js';
 export { gitCommit } from './autotvm/provenance.js';
 export {
   appendRecords,
@@ -35,7 +30,7 @@ export {
   writeBestRecords,
 } from './autotvm/record.js';
 export { ConfigSpace, type Knob, type KnobValues } from './autotvm/space.js';
-export { SyntheticMeasurer } from './autotvm/synthetic-measure.js';
+export type { TargetName, TargetSpec, TargetTemplate } from './autotvm/target.js';
 export { createTask, instantiate, kernelName, type TuningTask } from './autotvm/task.js';
 export {
   defaultBestPath,
@@ -51,12 +46,41 @@ export { GaTuner } from './autotvm/tuner/ga-tuner.js';
 export { ModelTuner } from './autotvm/tuner/model-tuner.js';
 export { RandomTuner } from './autotvm/tuner/random-tuner.js';
 export { Tuner } from './autotvm/tuner/tuner.js';
-export { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
-export type * from './gpu/kernel-interfaces.js';
-export { findNvcc, NvccBuilder, parsePtxasVerbose } from './gpu/nvcc-builder.js';
 export { passOperandShapes } from './pass-operands.js';
+export { type CpuMeasureOptions, CpuMeasurer, DEFAULT_CPU_MEASURE } from './targets/cpu/cpu-measurer.js';
+export { type CpuFeatureFacts, cpuLimitsFromFeatures, cpuSlug, cpuTarget } from './targets/cpu/cpu-target.js';
+export {
+  CPU_FLAGS,
+  type CpuConvTemplate,
+  type CpuKernelSource,
+  type CpuLimits,
+  cpuTemplateFor,
+} from './targets/cpu/cpu-template.js';
+export {
+  cpuSimilarity,
+  cpuTuningDir,
+  nearestCpuWithLogs,
+  tuningLogsIn,
+} from './targets/cpu/cpu-tuning-logs.js';
+export { CudaChildMeasurer, createGpuMeasurer } from './targets/cuda/cuda-child-measurer.js';
+export {
+  DEFAULT_GPU_MEASURE,
+  type GpuMeasureOptions,
+  GpuMeasurer,
+  referenceKernelSource,
+  TOLERANCE,
+} from './targets/cuda/cuda-measurer.js';
+export { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
+export { cudaTarget } from './targets/cuda/cuda-target.js';
+export type * from './targets/cuda/kernel-interfaces.js';
 export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
 export { TEMPLATES, templateForPrecision } from './templates/registry.js';
 export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';
 export { type TvmBackendOptions, TvmConvBackend } from './tvm-conv-backend.js';
+export {
+  cpuTuningLogs,
+  type TvmCpuBackendOptions,
+  TvmCpuConvBackend,
+  tvmCpuOptionsFromExtra,
+} from './tvm-cpu-backend.js';
 export { networkConvWorkloads } from './workloads.js';

@@ -9,6 +9,19 @@ import { describe, expect, it } from 'vitest';
 import { TvmConvBackend, tvmOptionsFromExtra } from './tvm-conv-backend.js';
 import './register.js';
 
+const gpu = await (async () => {
+  try {
+    const { cudaAvailability } = await import('@unet3d/cuda');
+    return cudaAvailability().available;
+  } catch {
+    return false;
+  }
+})();
+const makeDevice = async (): Promise<Device> => {
+  const { CudaDevice } = await import('@unet3d/cuda');
+  return CudaDevice.create();
+};
+
 describe('tvm conv backend', () => {
   it('registers as tvm on cuda with priority 90', () => {
     const reg = getBackendRegistration('tvm');
@@ -32,19 +45,21 @@ describe('tvm conv backend', () => {
     );
   });
 
-  it('without a GPU the resolver reports tvm as unavailable with a reason', async () => {
-    const makeDevice = async (): Promise<Device> => {
-      const { CudaDevice } = await import('@unet3d/cuda');
-      return CudaDevice.create();
-    };
-    const err = await resolveBackend(['tvm'], makeDevice, 'fp32').catch((e: unknown) => e);
-    // On a GPU machine the backend is created instead; dispose it.
-    if (!(err instanceof BackendUnavailableError)) {
-      await (err as { dispose(): Promise<void> }).dispose();
-      return;
-    }
-    expect(err.failures[0]!.name).toBe('tvm');
-    expect(err.failures[0]!.reason.length).toBeGreaterThan(0);
-    console.log(`[tvm backend without GPU] ${err.failures[0]!.reason}`);
+  it.skipIf(gpu)('without a GPU the resolver reports tvm as unavailable with a reason', async () => {
+    const err = await resolveBackend(['tvm'], makeDevice, 'fp32').then(
+      () => new Error('tvm was created without a GPU'),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    const failure = (err as BackendUnavailableError).failures[0]!;
+    expect(failure.name).toBe('tvm');
+    expect(failure.reason.length).toBeGreaterThan(0);
+  });
+
+  it.runIf(gpu)('with a GPU the resolver creates the tvm backend on it', async () => {
+    const backend = await resolveBackend(['tvm'], makeDevice, 'fp32');
+    expect(backend.name).toBe('tvm');
+    expect(backend.device.kind).toBe('cuda');
+    await backend.dispose();
   });
 });

@@ -12,10 +12,11 @@ import {
 } from '@unet3d/core';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
-import { type CudaKernelRuntime, createCudaKernelRuntime } from './gpu/cuda-adapter.js';
-import type { LoadedKernel } from './gpu/kernel-interfaces.js';
+import { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
+import { cudaTarget } from './targets/cuda/cuda-target.js';
+import type { LoadedKernel } from './targets/cuda/kernel-interfaces.js';
 import { kernelOperands } from './templates/problem.js';
-import type { KernelSource } from './templates/template.js';
+import type { DeviceLimits, KernelSource } from './templates/template.js';
 
 export interface TvmBackendOptions {
   /** Tuning logs (or best-record files) to apply; none means default configs everywhere. */
@@ -24,7 +25,7 @@ export interface TvmBackendOptions {
 }
 
 interface Prepared {
-  task: TuningTask;
+  task: TuningTask<KernelSource>;
   chosen: ChosenConfig;
   kernel: KernelSource;
   loaded: LoadedKernel;
@@ -110,11 +111,16 @@ export class TvmConvBackend implements ConvBackend {
 
   private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
     const facts = this.runtime.runner.facts();
-    const task = createTask(workload, pass, this.mathMode, {
-      arch: facts.arch,
-      maxThreadsPerBlock: facts.maxThreadsPerBlock,
-      maxSharedBytesPerBlock: facts.maxSharedBytesPerBlock,
-    });
+    const task = createTask<DeviceLimits, KernelSource>(
+      workload,
+      pass,
+      this.mathMode,
+      cudaTarget({
+        arch: facts.arch,
+        maxThreadsPerBlock: facts.maxThreadsPerBlock,
+        maxSharedBytesPerBlock: facts.maxSharedBytesPerBlock,
+      }),
+    );
     const have = this.prepared.get(task.id);
     if (have) return have;
     const chosen = this.history.query(task);

@@ -10,4 +10,5 @@ export * from './row-schema.js';
 export * from './run-schema.js';
 export * from './samples.js';
 export * from './throughput.js';
+export * from './tuning-log.js';
 export * from './write.js';

@@ -1,8 +1,9 @@
 import type { KnobValues } from './space.js';
 import type { TuningTask } from './task.js';
 
-/** Hand-picked starting points per template (a reasonable untuned kernel). */
+/** Hand-picked starting points per template (a reasonable untuned kernel): the template's own fallback when it has one. */
 function preferred(task: TuningTask): Record<string, number> {
+  if (task.template.fallback) return { ...task.template.fallback(task.problem, task.limits) };
   const split = task.problem.kind === 'wgrad' ? 16 : 1;
   if (task.template.name === 'wmma') {
     return { tile_m: 64, tile_n: 64, warps_m: 2, warps_n: 2, k_steps: 2, split_k: split, skew: 8 };
@@ -22,7 +23,7 @@ function preferred(task: TuningTask): Record<string, number> {
 }
 
 /**
- * The fallback config where no tuning record exists: the valid config nearest (in log2 distance over knobs)
+ * AutoTVM's fallback config where no tuning record exists: the valid config nearest (in log2 distance over knobs)
  * to the template's preferred one. Deterministic; scans the whole space (≤ a few 10^5 configs).
  */
 export function defaultConfig(task: TuningTask): { index: number; values: KnobValues } {

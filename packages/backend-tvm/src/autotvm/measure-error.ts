@@ -31,7 +31,7 @@ export interface MeasureResult {
   readonly spillBytes?: number;
 }
 
-export function meanCost(r: Pick<MeasureResult, 'costsMs' | 'error'>): number {
+export function meanCost(r: { readonly costsMs: readonly number[]; readonly error: number }): number {
   if (r.error !== MeasureErrorNo.NO_ERROR || r.costsMs.length === 0) return Number.POSITIVE_INFINITY;
   return r.costsMs.reduce((s, c) => s + c, 0) / r.costsMs.length;
 }

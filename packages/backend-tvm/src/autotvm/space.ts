@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { SeededRng as Rng } from '@unet3d/core';
 import { ConfigError } from '@unet3d/core';
-import type { Rng } from '../rng.js';
+import type { Knob, KnobValues } from '../config/knob.js';
 
-/** One tunable knob and its candidate values (derived from the workload by the template). */
-export interface Knob {
-  readonly name: string;
-  readonly values: readonly number[];
-}
-
-/** A decoded config: knob name → chosen value. */
-export type KnobValues = Readonly<Record<string, number>>;
+export type { Knob, KnobValues } from '../config/knob.js';
+export { nextPow2, powersOfTwo } from '../config/knob.js';
 
 /** Why a config cannot run (shared memory, threads, tile shapes), or undefined when it is valid. */
 export type ConfigValidator = (values: KnobValues) => string | undefined;
@@ -145,17 +140,4 @@ export class ConfigSpace {
       throw new ConfigError(`config index ${index} out of range [0, ${this.size})`);
     }
   }
-}
-
-/** Powers of two from `lo` to `hi` inclusive (lo, hi powers of two). */
-export function powersOfTwo(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let v = lo; v <= hi; v *= 2) out.push(v);
-  return out;
-}
-
-export function nextPow2(n: number): number {
-  let v = 1;
-  while (v < n) v *= 2;
-  return v;
 }

@@ -7,44 +7,44 @@ import {
   type MathMode,
   numel,
 } from '@unet3d/core';
+import type { KnobValues } from '../config/knob.js';
 import { type GemmConvProblem, gemmProblem } from '../templates/problem.js';
-import { templateForPrecision } from '../templates/registry.js';
-import {
-  type ConvTemplate,
-  DEFAULT_LIMITS,
-  type DeviceLimits,
-  type KernelSource,
-} from '../templates/template.js';
-import { ConfigSpace, type KnobValues } from './space.js';
+import { ConfigSpace } from './space.js';
+import type { TargetName, TargetSpec, TargetTemplate } from './target.js';
 
 /**
- * AutoTVM's Task: one conv workload, one pass, one precision, bound to a template and its config space.
- * Everything here is pure: creating a task touches no device.
+ * AutoTVM's Task: one conv workload, one pass, one precision, bound to a target's template and its config
+ * space. `S` is what the template generates (a CUDA launch, a C function). Pure: creating a task touches no
+ * device.
  */
-export interface TuningTask {
+export interface TuningTask<S = unknown> {
   readonly workload: ConvWorkload;
   readonly workloadKey: string;
   readonly pass: ConvPass;
   readonly precision: MathMode;
   readonly problem: GemmConvProblem;
-  readonly template: ConvTemplate;
-  readonly limits: DeviceLimits;
+  readonly target: TargetName;
+  readonly template: TargetTemplate<unknown, S>;
+  readonly limits: unknown;
   readonly space: ConfigSpace;
-  /** Multiply-accumulates of the convolution (2 FLOP each) for GFLOP/s. */
+  /** Useful FLOP of the convolution (2 per multiply-accumulate), for GFLOP/s. */
   readonly flop: number;
   /** `${workloadKey}|${pass}|${precision}` */
   readonly id: string;
 }
 
-export function createTask(
+/** A task of a workload and pass on a target (its template and limits). */
+export function createTask<L, S>(
   workload: ConvWorkload,
   pass: ConvPass,
   precision: MathMode,
-  limits: DeviceLimits = DEFAULT_LIMITS,
-): TuningTask {
+  target: TargetSpec<L, S>,
+): TuningTask<S> {
+  const spec = target as unknown as TargetSpec<unknown, S>;
   const problem = gemmProblem(workload, pass);
-  const template = templateForPrecision(precision);
-  const space = new ConfigSpace(template.knobs(problem, precision), (v) =>
+  const template = spec.templateFor(problem, precision);
+  const limits = spec.limits;
+  const space = new ConfigSpace(template.knobs(problem, precision, limits), (v) =>
     template.validate(problem, precision, v, limits),
   );
   const key = convWorkloadKey(workload);
@@ -58,6 +58,7 @@ export function createTask(
     pass,
     precision,
     problem,
+    target: spec.name,
     template,
     limits,
     space,
@@ -69,10 +70,10 @@ export function createTask(
 /** Deterministic kernel name for a config of a task (C identifier). */
 export function kernelName(task: TuningTask, index: number): string {
   const h = createHash('sha1').update(task.id).update(task.space.fingerprint).digest('hex').slice(0, 10);
-  return `tvm_${task.template.name}_${h}_${index}`;
+  return `tvm_${task.template.name.replace(/[^A-Za-z0-9]/g, '_')}_${h}_${index}`;
 }
 
-export function instantiate(task: TuningTask, index: number): { values: KnobValues; kernel: KernelSource } {
+export function instantiate<S>(task: TuningTask<S>, index: number): { values: KnobValues; kernel: S } {
   const values = task.space.decode(index);
   const reason = task.space.invalidReason(index);
   if (reason) throw new Error(`invalid config ${index}: ${reason}`);

@@ -1,6 +1,6 @@
 import { gemmFeatures, knobFeaturesOf, taskWorkloadFeatures } from './features.js';
-import type { Measurer } from './measure.js';
 import { type MeasureResult, meanCost, measureErrorName } from './measure-error.js';
+import type { Measurer } from './measurer.js';
 import { RECORD_VERSION, type RecordProvenance, type TuningRecord, taskKeyOf } from './record.js';
 import type { TuningTask } from './task.js';
 import type { TransferSample, Tuner, TunerTarget } from './tuner/tuner.js';
@@ -22,6 +22,7 @@ export function makeRecord(
     workload: task.workloadKey,
     pass: task.pass,
     precision: task.precision,
+    target: task.target,
     template: task.template.name,
     space: task.space.fingerprint,
     gemm: { kind: p.kind, m: p.gemmM, n: p.gemmN, k: p.gemmK },
@@ -36,6 +37,7 @@ export function makeRecord(
     driver: provenance.driver,
     cuda: provenance.cuda,
     commit: provenance.commit,
+    ...(provenance.threads !== undefined ? { threads: provenance.threads } : {}),
     ...(tuner ? { tuner } : {}),
     ...(result.registers !== undefined ? { registers: result.registers } : {}),
     ...(result.spillBytes !== undefined ? { spillBytes: result.spillBytes } : {}),
@@ -54,7 +56,7 @@ export function recordsForTask(
     if (index === undefined || out.has(index)) continue;
     out.set(index, {
       costsMs: r.costsMs,
-      error: r.error,
+      error: r.error as MeasureResult['error'],
       allCostS: r.allCostS,
       timestamp: r.timestamp,
     });
@@ -66,11 +68,15 @@ export function recordsForTask(
  * Transfer samples from other workloads' records with the same template and precision: knob + workload
  * features, score = that workload's best cost / this cost (0 for failures).
  */
-export function transferSamples(task: TuningTask, records: readonly TuningRecord[]): TransferSample[] {
+export function transferSamples(
+  task: TuningTask,
+  records: readonly TuningRecord[],
+  includeSameTask = false,
+): TransferSample[] {
   const groups = new Map<string, TuningRecord[]>();
   for (const r of records) {
-    if (r.template !== task.template.name || r.precision !== task.precision || taskKeyOf(r) === task.id)
-      continue;
+    if (r.template !== task.template.name || r.precision !== task.precision) continue;
+    if (!includeSameTask && taskKeyOf(r) === task.id) continue;
     if (!task.space.knobs.every((k) => typeof r.config.knobs[k.name] === 'number')) continue;
     const k = taskKeyOf(r);
     const g = groups.get(k) ?? [];
@@ -99,10 +105,17 @@ export interface TuneTaskOptions {
   /** Trial budget for this task, counting trials replayed from the log. */
   nTrial: number;
   batchSize: number;
+  /** Start no batch after this moment (ms since epoch, Date.now()); undefined = no time limit. */
+  deadline?: number;
   /** Stop after this many trials without improvement (AutoTVM's early_stopping); undefined = never. */
   earlyStopping?: number;
   /** Earlier records of this and other tasks (resume and transfer). */
   history?: readonly TuningRecord[];
+  /**
+   * Records of another device (the nearest CPU's log): they seed the cost model, including this task's own
+   * records, and this task's best foreign configs are measured first. Never counted as trials here.
+   */
+  foreign?: readonly TuningRecord[];
   transfer?: boolean;
   /** Called with each batch's records before the next batch starts (append them to the log here). */
   onRecords?: (records: TuningRecord[]) => void;
@@ -125,6 +138,8 @@ export interface TuneTaskResult {
   readonly resumed: number;
   readonly stoppedEarly: boolean;
   readonly exhausted: boolean;
+  /** The time limit ended this task before its trial budget. */
+  readonly timedOut: boolean;
 }
 
 /** AutoTVM's tuner.tune(): the loop of propose → measure → record → update, with resume and early stop. */
@@ -135,8 +150,19 @@ export async function tuneTask(
   options: TuneTaskOptions,
 ): Promise<TuneTaskResult> {
   const history = options.history ?? [];
-  if (options.transfer !== false) tuner.loadTransfer(transferSamples(task, history));
+  const foreign = options.foreign ?? [];
+  if (options.transfer !== false)
+    tuner.loadTransfer([...transferSamples(task, history), ...transferSamples(task, foreign, true)]);
   const previous = recordsForTask(task, history);
+  // Warm start from the foreign device: its best configs of this task that we have not measured yet.
+  let seeds =
+    previous.length === 0
+      ? recordsForTask(task, foreign)
+          .filter((p) => Number.isFinite(meanCost(p.result)) && task.space.isValid(p.index))
+          .sort((a, b) => meanCost(a.result) - meanCost(b.result))
+          .slice(0, Math.min(options.batchSize, 4))
+          .map((p) => p.index)
+      : [];
   if (previous.length > 0) {
     tuner.update(
       previous.map((p) => p.index),
@@ -159,8 +185,15 @@ export async function tuneTask(
       errors,
     });
   progress();
+  let timedOut = false;
   while (trials < options.nTrial) {
-    const batch = tuner.nextBatch(Math.min(options.batchSize, options.nTrial - trials));
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      timedOut = true;
+      break;
+    }
+    const want = Math.min(options.batchSize, options.nTrial - trials);
+    const batch = seeds.length > 0 ? seeds.slice(0, want) : tuner.nextBatch(want);
+    seeds = [];
     if (batch.length === 0) {
       exhausted = true;
       break;
@@ -192,5 +225,6 @@ export async function tuneTask(
     resumed: previous.length,
     stoppedEarly,
     exhausted,
+    timedOut,
   };
 }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convSpec, convWorkload, shape5d } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
+import { cudaTarget } from '../targets/cuda/cuda-target.js';
+import { SyntheticMeasurer } from '../testing/synthetic-measure.js';
 import { ApplyHistoryBest } from './history-best.js';
 import { readLog, taskKeyOf } from './record.js';
-import { SyntheticMeasurer } from './synthetic-measure.js';
 import { createTask } from './task.js';
 import { tuneWorkloads } from './tune.js';
 import { transferSamples } from './tune-task.js';
@@ -24,6 +25,11 @@ const cost = (v: Readonly<Record<string, number>>): number =>
   (1 - v['stage_b']!) * 0.7 +
   Math.abs(Math.log2(v['tile_k']! / 8)) * 0.2 +
   (v['vec'] === 4 ? 0 : 0.1);
+
+const gpuHere = await import('@unet3d/cuda').then(
+  (c) => c.cudaAvailability().available,
+  () => false,
+);
 
 describe('tuneWorkloads (synthetic measurer)', () => {
   it('logs every trial, resumes after a kill without re-measuring, and writes best records', async () => {
@@ -55,7 +61,7 @@ describe('tuneWorkloads (synthetic measurer)', () => {
     for (const r of recs) {
       expect(r.device).toBe('synthetic');
       expect(r.commit).toBe('test');
-      expect(r.workload).toBe(createTask(w1, 'forward', 'fp32').workloadKey);
+      expect(r.workload).toBe(createTask(w1, 'forward', 'fp32', cudaTarget()).workloadKey);
     }
 
     // A rerun within the budget measures nothing.
@@ -68,12 +74,12 @@ describe('tuneWorkloads (synthetic measurer)', () => {
     expect(best).toHaveLength(1);
     const warnings: string[] = [];
     const h = ApplyHistoryBest.fromLogs([s2.bestPath], (m) => warnings.push(m));
-    const chosen = h.query(createTask(w1, 'forward', 'fp32'));
+    const chosen = h.query(createTask(w1, 'forward', 'fp32', cudaTarget()));
     expect(chosen.source).toBe('history');
     expect(chosen.costMs).toBeCloseTo(s2.tasks[0]!.bestCostMs);
-    const other = createTask(w2, 'forward', 'fp32');
+    const other = createTask(w2, 'forward', 'fp32', cudaTarget());
     expect(h.query(other).source).toBe('default');
-    expect(h.query(createTask(w2, 'backwardData', 'fp32')).source).toBe('default');
+    expect(h.query(createTask(w2, 'backwardData', 'fp32', cudaTarget())).source).toBe('default');
     expect(warnings).toHaveLength(1);
     expect(other.space.isValid(h.query(other).index)).toBe(true);
   });
@@ -89,7 +95,7 @@ describe('tuneWorkloads (synthetic measurer)', () => {
       tuner: 'random',
       measurer: new SyntheticMeasurer(cost),
     });
-    const t2 = createTask(w2, 'forward', 'fp32');
+    const t2 = createTask(w2, 'forward', 'fp32', cudaTarget());
     const samples = transferSamples(t2, readLog(logPath).records);
     expect(samples).toHaveLength(48);
     expect(Math.max(...samples.map((s) => s.score))).toBe(1);
@@ -124,17 +130,20 @@ describe('tuneWorkloads (synthetic measurer)', () => {
     expect(flat.tasks[0]!.trials).toBeLessThan(40);
   });
 
-  it('without a measurer it needs a GPU, and says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tvm-tune-'));
-    await expect(
-      tuneWorkloads({
-        workloads: [w1],
-        budget: 1,
-        precision: 'fp32',
-        logPath: join(dir, 'l.jsonl'),
-        tuner: 'random',
-        seed: 0,
-      }),
-    ).rejects.toThrow();
-  });
+  it.skipIf(gpuHere)(
+    'the CUDA measurer needs a GPU, and says so in one line',
+    async () => {
+      const { createGpuMeasurer } = await import('../targets/cuda/cuda-child-measurer.js');
+      const err = await createGpuMeasurer(0).then(
+        (m) => {
+          m.dispose?.();
+          return new Error('created a GPU measurer without a GPU');
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toMatch(/could not open a GPU/);
+      expect(err.message).not.toContain('\n');
+    },
+    120_000,
+  );
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CONV_PASSES, ConfigError, type ConvPass, type ConvWorkload, type MathMode } from '@unet3d/core';
-import { DEFAULT_LIMITS, type DeviceLimits } from '../templates/template.js';
-import type { Measurer } from './measure.js';
-import { appendRecords, readLog, type TuningRecord, writeBestRecords } from './record.js';
+import type { Measurer } from './measurer.js';
+import { appendRecords, logProblemsLine, readLog, type TuningRecord, writeBestRecords } from './record.js';
+import type { TargetSpec } from './target.js';
 import { createTask, type TuningTask } from './task.js';
 import { type TuneProgress, type TuneTaskResult, tunerTarget, tuneTask } from './tune-task.js';
 import { GaTuner } from './tuner/ga-tuner.js';
@@ -42,9 +42,14 @@ export interface TuneWorkloadsOptions {
   earlyStopping?: number;
   /** Seed the cost model with records of other workloads in the log (default true). */
   transfer?: boolean;
-  /** Measures configs; default: the GPU through @unet3d/cuda (fails cleanly without a GPU). */
-  measurer?: Measurer;
-  limits?: DeviceLimits;
+  /** Records of another device to start from (transfer), e.g. the nearest CPU's log when this CPU has none. */
+  foreign?: readonly TuningRecord[];
+  /** Measures configs on the target's device (CpuMeasurer, a CUDA measurer from createGpuMeasurer...). */
+  measurer: Measurer;
+  /** The target tuned for (default: the measurer's). */
+  target?: TargetSpec;
+  /** Stop starting new batches after this wall-clock moment (ms since epoch, Date.now()); each remaining task gets an equal share of what is left. */
+  deadline?: number;
   onProgress?: (p: TuneProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -69,17 +74,26 @@ export function defaultBestPath(logPath: string): string {
 export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<TuneWorkloadsSummary> {
   if (!Number.isInteger(options.budget) || options.budget <= 0)
     throw new ConfigError(`budget must be a positive integer, got ${options.budget}`);
-  const measurer = options.measurer ?? (await defaultMeasurer(options.seed));
+  const measurer = options.measurer;
   try {
     const log = readLog(options.logPath);
-    for (const p of log.problems)
-      options.onWarning?.(`${options.logPath} line ${p.line}: ${p.message} (skipped)`);
+    const problems = logProblemsLine(options.logPath, log);
+    if (problems) options.onWarning?.(problems);
     const history: TuningRecord[] = [...log.records];
-    const limits = options.limits ?? measurer.limits ?? DEFAULT_LIMITS;
+    const target = options.target ?? measurer.target;
+    if (!target) throw new ConfigError('tuneWorkloads: the measurer names no target; pass `target`');
     const tasks: TuneWorkloadsSummary['tasks'][number][] = [];
+    const passes = options.passes ?? CONV_PASSES;
+    const total = options.workloads.length * passes.length;
+    let started = 0;
     for (const w of options.workloads) {
-      for (const pass of options.passes ?? CONV_PASSES) {
-        const task = createTask(w, pass, options.precision, limits);
+      for (const pass of passes) {
+        const task = createTask(w, pass, options.precision, target);
+        const left = total - started++;
+        const taskDeadline =
+          options.deadline !== undefined
+            ? Date.now() + Math.max(0, options.deadline - Date.now()) / left
+            : undefined;
         const tuner = makeTuner(options.tuner, task, taskSeed(options.seed, task));
         const result = await tuneTask(task, tuner, measurer, {
           nTrial: options.budget,
@@ -87,6 +101,8 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
           ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
           history,
           transfer: options.transfer ?? true,
+          ...(options.foreign ? { foreign: options.foreign } : {}),
+          ...(taskDeadline !== undefined ? { deadline: taskDeadline } : {}),
           onRecords: (records) => {
             appendRecords(options.logPath, records);
             history.push(...records);
@@ -104,14 +120,6 @@ export async function tuneWorkloads(options: TuneWorkloadsOptions): Promise<Tune
     writeBestRecords(bestPath, history);
     return { logPath: options.logPath, bestPath, tasks };
   } finally {
-    if (!options.measurer) measurer.dispose?.();
+    // The caller owns the measurer (and disposes it).
   }
-}
-
-async function defaultMeasurer(seed: number): Promise<Measurer> {
-  const { createCudaKernelRuntime } = await import('../gpu/cuda-adapter.js');
-  const { GpuMeasurer } = await import('./measure.js');
-  const { gitCommit } = await import('./provenance.js');
-  const rt = await createCudaKernelRuntime();
-  return new GpuMeasurer(rt.builder, rt.runner, { seed, commit: gitCommit() });
 }

@@ -1,9 +1,18 @@
-import { CONV_PASSES, type ConvWorkload, convSpec, convWorkload, numel, shape5d } from '@unet3d/core';
+import {
+  CONV_PASSES,
+  type ConvWorkload,
+  convSpec,
+  convWorkload,
+  mixSeed,
+  numel,
+  type SeededRng as Rng,
+  seededRng,
+  shape5d,
+} from '@unet3d/core';
 import { referenceConv } from '@unet3d/core/testing';
 import { describe, expect, it } from 'vitest';
 import { passOperandShapes } from '../pass-operands.js';
-import { createRng, type Rng } from '../rng.js';
-import { emulateGemm } from './emulate.js';
+import { emulateGemm } from '../testing/emulate.js';
 import { indexFunctions, indexFunctionsToCuda } from './index-fns.js';
 import { gemmProblem, kernelOperands } from './problem.js';
 
@@ -54,7 +63,7 @@ describe('index functions (the code the kernels compile, run as JavaScript)', ()
   for (const [label, w] of cases) {
     for (const pass of CONV_PASSES) {
       it(`${label} ${pass} equals the naive reference`, () => {
-        const rng = createRng(7);
+        const rng = seededRng(mixSeed(7));
         const [sa, sb] = passOperandShapes(w, pass);
         const a = randomArray(numel(sa), rng);
         const b = randomArray(numel(sb), rng);

@@ -1,5 +1,5 @@
 import type { MathMode } from '@unet3d/core';
-import type { Knob, KnobValues } from '../autotvm/space.js';
+import type { Knob, KnobValues } from '../config/knob.js';
 import type { GemmConvProblem } from './problem.js';
 
 /** Limits a config must respect on the target device. */

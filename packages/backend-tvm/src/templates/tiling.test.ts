@@ -1,7 +1,7 @@
-import { CONV_PASSES, convSpec, convWorkload, shape5d } from '@unet3d/core';
+import { CONV_PASSES, convSpec, convWorkload, mixSeed, seededRng, shape5d } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { createTask } from '../autotvm/task.js';
-import { createRng } from '../rng.js';
+import { cudaTarget } from '../targets/cuda/cuda-target.js';
 import { simtGeometry } from './simt-template.js';
 import { wmmaGeometry } from './wmma-template.js';
 
@@ -37,8 +37,8 @@ function coverSimt(gm: number, gn: number, gk: number, g: ReturnType<typeof simt
 describe('tile schedules cover the GEMM exactly', () => {
   for (const pass of CONV_PASSES) {
     it(`simt ${pass}`, () => {
-      const task = createTask(w, pass, 'fp32');
-      const rng = createRng(3);
+      const task = createTask(w, pass, 'fp32', cudaTarget());
+      const rng = seededRng(mixSeed(3));
       for (let i = 0; i < 40; i++) {
         const idx = task.space.randomValid(rng)!;
         const p = task.problem;
@@ -46,8 +46,8 @@ describe('tile schedules cover the GEMM exactly', () => {
       }
     });
     it(`wmma ${pass}`, () => {
-      const task = createTask(w, pass, 'tf32');
-      const rng = createRng(4);
+      const task = createTask(w, pass, 'tf32', cudaTarget());
+      const rng = seededRng(mixSeed(4));
       for (let i = 0; i < 40; i++) {
         const idx = task.space.randomValid(rng)!;
         const p = task.problem;

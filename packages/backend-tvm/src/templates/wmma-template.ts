@@ -1,5 +1,5 @@
 import { ConfigError, type MathMode } from '@unet3d/core';
-import { type Knob, type KnobValues, nextPow2, powersOfTwo } from '../autotvm/space.js';
+import { type Knob, type KnobValues, nextPow2, powersOfTwo } from '../config/knob.js';
 import { indexFunctions, indexFunctionsToCuda } from './index-fns.js';
 import type { GemmConvProblem } from './problem.js';
 import {

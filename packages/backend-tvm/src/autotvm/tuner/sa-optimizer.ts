@@ -1,4 +1,4 @@
-import type { Rng } from '../../rng.js';
+import type { SeededRng as Rng } from '@unet3d/core';
 import type { ConfigSpace } from '../space.js';
 
 export interface SaOptions {

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../../rng.js';
+import { mixSeed, type SeededRng as Rng, seededRng } from '@unet3d/core';
 import { type MeasureResult, meanCost } from '../measure-error.js';
 import type { ConfigSpace } from '../space.js';
 
@@ -33,7 +33,7 @@ export abstract class Tuner {
     protected readonly target: TunerTarget,
     seed: number,
   ) {
-    this.rng = createRng(seed);
+    this.rng = seededRng(mixSeed(seed));
   }
 
   get space(): ConfigSpace {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { bowlLandscape, landscapeTarget, searchLandscape } from '../../testing/landscape.js';
 import { GaTuner } from './ga-tuner.js';
-import { bowlLandscape, landscapeTarget, searchLandscape } from './landscape.js';
 import { ModelTuner } from './model-tuner.js';
 import { RandomTuner } from './random-tuner.js';
 

@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SyntheticMeasurer, tuneWorkloads } from '@unet3d/backend-tvm';
+import { tuneWorkloads } from '@unet3d/backend-tvm';
+import { SyntheticMeasurer } from '@unet3d/backend-tvm/testing';
 import { convSpec, convWorkload } from '@unet3d/core';
 import { flopsAnalytic } from '@unet3d/report';
 import { sampleRun } from '@unet3d/report/testing';

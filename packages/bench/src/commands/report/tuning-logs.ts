@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TuningTrial } from '@unet3d/report';
-import { type BenchRun, deviceSlug } from '@unet3d/results';
+import { type BenchRun, deviceSlug, readLog } from '@unet3d/results';
 
 /**
  * The tuned backend's logs for a run's device: results/tuning/<device-slug>/*.jsonl (the `.best.jsonl`
- * summaries excluded), read with backend-tvm's log reader. None (or no tuning folder) → undefined.
+ * summaries excluded), read with @unet3d/results' tuning-log reader (no backend loaded). None (or no tuning folder) → undefined.
  */
 export async function tuningLogsFor(
   resultsRoot: string,
@@ -21,7 +21,6 @@ export async function tuningLogsFor(
     return undefined;
   }
   if (names.length === 0) return undefined;
-  const { readLog } = await import('@unet3d/backend-tvm');
   const records: TuningTrial[] = [];
   for (const name of names) records.push(...readLog(join(dir, name)).records);
   return { records, sources: names.map((n) => join(dir, n)) };

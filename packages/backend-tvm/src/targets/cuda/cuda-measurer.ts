@@ -1,20 +1,15 @@
-import { errorToOneLine } from '@unet3d/core';
-import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from '../gpu/kernel-interfaces.js';
-import { createRng } from '../rng.js';
-import { indexFunctions, indexFunctionsToCuda } from '../templates/index-fns.js';
-import { type DeviceLimits, PRELUDE } from '../templates/template.js';
-import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from './measure-error.js';
-import type { RecordProvenance } from './record.js';
-import { instantiate, kernelName, type TuningTask } from './task.js';
+import { errorToOneLine, mixSeed, seededRng } from '@unet3d/core';
+import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from '../../autotvm/measure-error.js';
+import type { Measurer } from '../../autotvm/measurer.js';
+import type { RecordProvenance } from '../../autotvm/record.js';
+import type { TargetSpec } from '../../autotvm/target.js';
+import { instantiate, kernelName, type TuningTask } from '../../autotvm/task.js';
+import { indexFunctions, indexFunctionsToCuda } from '../../templates/index-fns.js';
+import { type DeviceLimits, type KernelSource, PRELUDE } from '../../templates/template.js';
+import { cudaTarget } from './cuda-target.js';
+import type { DeviceBuffer, KernelBuilder, KernelRunner, LoadedKernel } from './kernel-interfaces.js';
 
-/** AutoTVM's measure_option: builds configs, runs them, returns one result per config. */
-export interface Measurer {
-  readonly provenance: RecordProvenance;
-  /** The target's limits, when the measurer knows its device. */
-  readonly limits?: DeviceLimits;
-  measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]>;
-  dispose?(): void;
-}
+export type { Measurer } from '../../autotvm/measurer.js';
 
 export interface GpuMeasureOptions {
   /** Timed runs per config (after one warm-up). */
@@ -84,6 +79,7 @@ interface TaskBuffers {
 export class GpuMeasurer implements Measurer {
   readonly provenance: RecordProvenance;
   readonly limits: DeviceLimits;
+  readonly target: TargetSpec<DeviceLimits, KernelSource>;
   private readonly options: GpuMeasureOptions;
   private readonly buffers = new Map<string, TaskBuffers>();
   private readonly checked = new Set<string>();
@@ -101,9 +97,12 @@ export class GpuMeasurer implements Measurer {
       maxThreadsPerBlock: f.maxThreadsPerBlock,
       maxSharedBytesPerBlock: f.maxSharedBytesPerBlock,
     };
+    this.target = cudaTarget(this.limits);
   }
 
-  async measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
+  async measureBatch(anyTask: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
+    const task = anyTask as TuningTask<KernelSource>;
+    const limits = task.limits as DeviceLimits;
     const started = indices.map(() => performance.now());
     const results: (MeasureResult | undefined)[] = indices.map(() => undefined);
     const sources: {
@@ -111,7 +110,7 @@ export class GpuMeasurer implements Measurer {
       name: string;
       source: string;
       includes: readonly string[];
-      launch: ReturnType<typeof instantiate>['kernel'];
+      launch: KernelSource;
     }[] = [];
     indices.forEach((index, at) => {
       try {
@@ -128,7 +127,7 @@ export class GpuMeasurer implements Measurer {
       }
     });
     const built = await this.builder.buildMany(sources, {
-      arch: task.limits.arch,
+      arch: limits.arch,
       timeoutMs: this.options.buildTimeoutMs,
     });
     const fb = await this.prepareTask(task);
@@ -208,7 +207,7 @@ export class GpuMeasurer implements Measurer {
     // Buffers for other tasks are freed: one task is tuned at a time.
     this.dispose();
     const p = task.problem;
-    const rng = createRng(this.options.seed);
+    const rng = seededRng(mixSeed(this.options.seed));
     const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
     const bufs: TaskBuffers = {
       A: this.runner.alloc(4 * p.sizeA),
@@ -230,7 +229,7 @@ export class GpuMeasurer implements Measurer {
     const [b] = await this.builder.buildMany(
       [{ name, source: referenceKernelSource(task, name), includes: [] }],
       {
-        arch: task.limits.arch,
+        arch: (task.limits as DeviceLimits).arch,
         timeoutMs: this.options.buildTimeoutMs * 4,
       },
     );

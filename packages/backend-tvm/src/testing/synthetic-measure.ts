@@ -1,7 +1,9 @@
-import type { Measurer } from './measure.js';
-import { MeasureErrorNo, type MeasureResult } from './measure-error.js';
-import type { KnobValues } from './space.js';
-import type { TuningTask } from './task.js';
+import { MeasureErrorNo, type MeasureResult } from '../autotvm/measure-error.js';
+import type { Measurer } from '../autotvm/measurer.js';
+import type { KnobValues } from '../autotvm/space.js';
+import type { TargetSpec } from '../autotvm/target.js';
+import type { TuningTask } from '../autotvm/task.js';
+import { cudaTarget } from '../targets/cuda/cuda-target.js';
 
 /**
  * A measurer over a known cost function (ms) of the knob values: for testing the search without a GPU.
@@ -10,7 +12,11 @@ import type { TuningTask } from './task.js';
 export class SyntheticMeasurer implements Measurer {
   readonly provenance = { device: 'synthetic', driver: 'none', cuda: 'none', commit: 'test' };
   measured = 0;
-  constructor(private readonly cost: (values: KnobValues, task: TuningTask) => number | undefined) {}
+  constructor(
+    private readonly cost: (values: KnobValues, task: TuningTask) => number | undefined,
+    /** The target whose spaces are searched (default: CUDA's templates at default limits). */
+    readonly target: TargetSpec = cudaTarget(),
+  ) {}
 
   async measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]> {
     return indices.map((i) => {

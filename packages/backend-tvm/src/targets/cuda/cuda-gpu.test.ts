@@ -1,14 +1,22 @@
-import { CONV_PASSES, type ConvWorkload, convSpec, convWorkload, numel, shape5d } from '@unet3d/core';
+import {
+  CONV_PASSES,
+  type ConvWorkload,
+  convSpec,
+  convWorkload,
+  mixSeed,
+  numel,
+  seededRng,
+  shape5d,
+} from '@unet3d/core';
 import { referenceConv } from '@unet3d/core/testing';
 import { CudaDevice, cudaAvailability } from '@unet3d/cuda';
 import { describe, expect, it } from 'vitest';
-import { GpuMeasurer } from './autotvm/measure.js';
-import { MeasureErrorNo } from './autotvm/measure-error.js';
-import { createTask } from './autotvm/task.js';
-import { createCudaKernelRuntime } from './gpu/cuda-adapter.js';
-import { passOperandShapes } from './pass-operands.js';
-import { createRng } from './rng.js';
-import { TvmConvBackend } from './tvm-conv-backend.js';
+import { MeasureErrorNo } from '../../autotvm/measure-error.js';
+import { createTask } from '../../autotvm/task.js';
+import { passOperandShapes } from '../../pass-operands.js';
+import { TvmConvBackend } from '../../tvm-conv-backend.js';
+import { GpuMeasurer } from './cuda-measurer.js';
+import { createCudaKernelRuntime } from './cuda-runtime.js';
 
 /** GPU tests: run for real where a CUDA GPU is visible, skipped with the reason elsewhere. */
 const avail = cudaAvailability();
@@ -33,11 +41,11 @@ describe.skipIf(!avail.available)(`generated kernels on the GPU${reason}`, () =>
     const rt = await createCudaKernelRuntime();
     try {
       const measurer = new GpuMeasurer(rt.builder, rt.runner, { repeats: 2 });
-      const rng = createRng(11);
+      const rng = seededRng(mixSeed(11));
       for (const precision of ['fp32', 'tf32', 'bf16'] as const) {
         for (const w of workloads) {
           for (const pass of CONV_PASSES) {
-            const task = createTask(w, pass, precision, measurer.limits);
+            const task = createTask(w, pass, precision, measurer.target);
             const indices = Array.from({ length: 4 }, () => task.space.randomValid(rng)!);
             const results = await measurer.measureBatch(task, indices);
             for (const r of results) {
@@ -61,7 +69,7 @@ describe.skipIf(!avail.available)(`generated kernels on the GPU${reason}`, () =>
       { tuningLogs: [], warn: () => {} },
     );
     try {
-      const rng = createRng(5);
+      const rng = seededRng(mixSeed(5));
       for (const w of workloads) {
         for (const pass of CONV_PASSES) {
           const [sa, sb] = passOperandShapes(w, pass);

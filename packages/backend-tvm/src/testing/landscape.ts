@@ -1,6 +1,6 @@
-import { MeasureErrorNo, type MeasureResult } from '../measure-error.js';
-import { ConfigSpace } from '../space.js';
-import type { Tuner, TunerTarget } from './tuner.js';
+import { MeasureErrorNo, type MeasureResult } from '../autotvm/measure-error.js';
+import { ConfigSpace } from '../autotvm/space.js';
+import type { Tuner, TunerTarget } from '../autotvm/tuner/tuner.js';
 
 /**
  * Known synthetic cost landscapes over a mixed-radix space (tests and tuner benchmarks): a separable bowl

@@ -1,5 +1,5 @@
-import { indexFunctions, indexFunctionToJs } from './index-fns.js';
-import type { GemmConvProblem } from './problem.js';
+import { indexFunctions, indexFunctionToJs } from '../templates/index-fns.js';
+import type { GemmConvProblem } from '../templates/problem.js';
 
 /**
  * Evaluate a problem's implicit GEMM on the CPU through the JavaScript twin of the generated index

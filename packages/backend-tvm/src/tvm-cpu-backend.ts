@@ -1,0 +1,184 @@
+import {
+  type BackendCreateOptions,
+  ConfigError,
+  type ConvBackend,
+  type ConvPass,
+  type ConvWorkload,
+  convOutputShape,
+  convWeightShape,
+  type MathMode,
+  type Tensor,
+} from '@unet3d/core';
+import { asCpu, CpuDevice } from '@unet3d/cpu';
+import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
+import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
+import type { TargetSpec } from './autotvm/target.js';
+import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
+import { cpuLimitsFromFeatures, cpuTarget } from './targets/cpu/cpu-target.js';
+import type { CpuKernelSource, CpuLimits } from './targets/cpu/cpu-template.js';
+import { cpuTuningDir, tuningLogsIn } from './targets/cpu/cpu-tuning-logs.js';
+import { kernelOperands } from './templates/problem.js';
+
+export interface TvmCpuBackendOptions {
+  /** Tuning logs to apply (apply-history-best); none means fallback configs everywhere. */
+  tuningLogs: readonly string[];
+  /** Shared-object cache folder (default: @unet3d/native's). */
+  cacheDir?: string;
+  warn?: (message: string) => void;
+}
+
+interface Prepared {
+  task: TuningTask<CpuKernelSource>;
+  chosen: ChosenConfig;
+  kernel: CpuKernelSource;
+  run: (a: Float32Array, b: Float32Array, c: Float32Array) => void;
+  release: () => void;
+}
+
+/** The tuning logs of this CPU: results/tuning/<cpu-slug>/*.jsonl under `resultsRoot` (best summaries excluded). */
+export function cpuTuningLogs(resultsRoot = 'results', slug = detectCpuFeatures().slug): string[] {
+  return tuningLogsIn(cpuTuningDir(resultsRoot, slug));
+}
+
+/** Options from the registry's `extra` ({ tuningLog: path | paths, results: root }). */
+export function tvmCpuOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmCpuBackendOptions {
+  const raw = extra?.['tuningLog'] ?? extra?.['tuningLogs'];
+  if (raw === undefined) {
+    const root = typeof extra?.['results'] === 'string' ? extra['results'] : 'results';
+    return { tuningLogs: cpuTuningLogs(root) };
+  }
+  const logs = Array.isArray(raw) ? raw : [raw];
+  if (!logs.every((l): l is string => typeof l === 'string')) {
+    throw new ConfigError('tvm-cpu backend: tuningLog must be a path or a list of paths');
+  }
+  return { tuningLogs: logs };
+}
+
+/**
+ * Conv backend running generated C kernels on the CPU device with the best tuned config per
+ * workload|pass (AutoTVM's apply-history-best over this CPU's tuning logs), or the template's fallback config
+ * where the logs have none. NCDHW float32 tensors in and out; kernels re-layout internally (padding, phase
+ * planes). Kernels are built once per workload and pass (disk-cached shared objects) and run in-process.
+ */
+export class TvmCpuConvBackend implements ConvBackend {
+  readonly name = 'tvm-cpu';
+  private readonly prepared = new Map<string, Prepared>();
+
+  private constructor(
+    readonly device: CpuDevice,
+    readonly mathMode: MathMode,
+    private readonly target: TargetSpec<CpuLimits, CpuKernelSource>,
+    private readonly history: ApplyHistoryBest,
+    private readonly options: TvmCpuBackendOptions,
+  ) {}
+
+  static async create(
+    create: BackendCreateOptions,
+    options?: TvmCpuBackendOptions,
+  ): Promise<TvmCpuConvBackend> {
+    if (!(create.device instanceof CpuDevice)) {
+      throw new ConfigError(
+        `the tvm-cpu backend runs on the CPU device, got a '${create.device.kind}' device`,
+        'create it with a CpuDevice from @unet3d/cpu',
+      );
+    }
+    if (create.device.precision !== 'float32') {
+      throw new ConfigError('the tvm-cpu backend needs a float32 CPU device', 'use the default CpuDevice');
+    }
+    if (create.mathMode !== 'fp32') {
+      throw new ConfigError(
+        `the tvm-cpu backend supports math mode 'fp32' only, got '${create.mathMode}'`,
+        'use --math fp32',
+      );
+    }
+    const opts = options ?? tvmCpuOptionsFromExtra(create.extra);
+    const target = cpuTarget(cpuLimitsFromFeatures(detectCpuFeatures()));
+    const history = ApplyHistoryBest.fromLogs(opts.tuningLogs, opts.warn);
+    return new TvmCpuConvBackend(create.device, create.mathMode, target, history, opts);
+  }
+
+  async prepare(workload: ConvWorkload, passes: readonly ConvPass[]): Promise<void> {
+    for (const pass of passes) await this.kernelFor(workload, pass);
+  }
+
+  async forward(workload: ConvWorkload, x: Tensor, weight: Tensor): Promise<Tensor> {
+    return this.run(workload, 'forward', x, weight, convOutputShape(workload));
+  }
+
+  async backwardData(workload: ConvWorkload, dy: Tensor, weight: Tensor): Promise<Tensor> {
+    return this.run(workload, 'backwardData', dy, weight, workload.input);
+  }
+
+  async backwardFilter(workload: ConvWorkload, x: Tensor, dy: Tensor): Promise<Tensor> {
+    return this.run(workload, 'backwardFilter', x, dy, convWeightShape(workload));
+  }
+
+  describe(): Record<string, unknown> {
+    const configs: Record<string, unknown> = {};
+    for (const [id, p] of this.prepared) {
+      configs[id] = {
+        source: p.chosen.source,
+        index: p.chosen.index,
+        knobs: p.chosen.values,
+        template: p.task.template.name,
+      };
+    }
+    return {
+      backend: 'tvm-cpu',
+      mathMode: this.mathMode,
+      limits: this.target.limits,
+      tuningLogs: this.options.tuningLogs,
+      tunedTasks: this.history.size,
+      configs,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    for (const p of this.prepared.values()) p.release();
+    this.prepared.clear();
+  }
+
+  private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
+    const task = createTask(workload, pass, this.mathMode, this.target);
+    const have = this.prepared.get(task.id);
+    if (have) return have;
+    const chosen = this.history.query(task);
+    const kernel = task.template.generate(
+      task.problem,
+      task.precision,
+      chosen.values,
+      kernelName(task, chosen.index),
+    );
+    const built = await buildSharedObject(
+      { name: kernel.name, source: kernel.source, flags: [...kernel.flags], openmp: true },
+      this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {},
+    );
+    const lib = loadLibrary(built.path);
+    const fn = lib.func(`void ${kernel.name}(const float* A, const float* B, float* C)`);
+    const rel = lib.func(`void ${kernel.name}_release(void)`);
+    const p: Prepared = {
+      task,
+      chosen,
+      kernel,
+      run: (a, b, c) => fn(a, b, c),
+      // The shared object stays loaded: unloading code that OpenMP's thread pool has run is not safe.
+      release: () => rel(),
+    };
+    this.prepared.set(task.id, p);
+    return p;
+  }
+
+  private async run(
+    workload: ConvWorkload,
+    pass: ConvPass,
+    first: Tensor,
+    second: Tensor,
+    outShape: readonly number[],
+  ): Promise<Tensor> {
+    const p = await this.kernelFor(workload, pass);
+    const [a, b] = kernelOperands(p.task.problem, workload.spec.transposed, first, second);
+    const out = this.device.alloc(outShape);
+    p.run(asCpu(a).data as Float32Array, asCpu(b).data as Float32Array, out.data as Float32Array);
+    return out;
+  }
+}
