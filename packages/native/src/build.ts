@@ -86,57 +86,13 @@ const safeName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]+/g, '_'
  * is kept under `<cacheDir>/failed/` and named in the hint); a compile over `timeoutMs` is killed.
  */
 export async function buildSharedObject(req: BuildRequest, options: BuildOptions = {}): Promise<BuiltObject> {
-  const t0 = performance.now();
-  const compiler = options.compiler ?? findCompiler();
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const flags = buildFlags(req, compiler);
-  const key = buildKey(req.source, compiler, flags);
-  const out = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.so`);
-  if (existsSync(out)) return { path: out, cached: true, buildMs: performance.now() - t0, key };
-  mkdirSync(cacheDir, { recursive: true });
-  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  const src = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.${tag}.c`);
-  const tmp = `${out}.${tag}.tmp`;
-  writeFileSync(src, req.source);
+  const plan = planBuild(req, options);
+  if (plan.cached) return plan.cached;
   try {
-    const { code, stderr, timedOut, spawnError } = await runCompiler(
-      compiler.path,
-      [...flags, '-o', tmp, src],
-      options.timeoutMs ?? 120_000,
-    );
-    const shown = `${path.basename(compiler.path)} ${compiler.version}`;
-    if (spawnError) {
-      throw new CompileError(req.name, `could not start ${shown} to build '${req.name}': ${spawnError}`, '');
-    }
-    if (timedOut) {
-      throw new CompileError(
-        req.name,
-        `building '${req.name}' with ${shown} timed out after ${options.timeoutMs ?? 120_000} ms (compiler killed)`,
-        stderr,
-        'raise the build timeout or simplify the generated source',
-      );
-    }
-    if (code !== 0 || !existsSync(tmp)) {
-      const kept = keepFailedSource(cacheDir, req, key);
-      const first = firstErrorLine(stderr, src, `${safeName(req.name)}.c`) || `exit code ${code}`;
-      throw new CompileError(
-        req.name,
-        `building '${req.name}' with ${shown} failed: ${first}`,
-        stderr,
-        kept ? `the source is kept at ${kept}` : undefined,
-      );
-    }
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, out);
-    return { path: out, cached: false, buildMs: performance.now() - t0, key };
+    const run = await runCompiler(plan.compiler.path, plan.args, plan.timeoutMs);
+    return finishBuild(plan, run);
   } finally {
-    rmSync(src, { force: true });
-    rmSync(tmp, { force: true });
+    plan.cleanUp();
   }
 }
 
@@ -145,65 +101,123 @@ export async function buildSharedObject(req: BuildRequest, options: BuildOptions
  * rename and errors; blocks the event loop while the compiler runs (a cached object is only a stat).
  */
 export function buildSharedObjectSync(req: BuildRequest, options: BuildOptions = {}): BuiltObject {
+  const plan = planBuild(req, options);
+  if (plan.cached) return plan.cached;
+  try {
+    const r = spawnSync(plan.compiler.path, plan.args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: plan.timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    return finishBuild(plan, {
+      code: r.status,
+      stderr: r.stderr ?? '',
+      timedOut,
+      ...(r.error && !timedOut ? { spawnError: r.error.message } : {}),
+    });
+  } finally {
+    plan.cleanUp();
+  }
+}
+
+interface CompilerRun {
+  code: number | null;
+  stderr: string;
+  timedOut: boolean;
+  spawnError?: string;
+}
+
+interface BuildPlan {
+  req: BuildRequest;
+  compiler: CCompiler;
+  cacheDir: string;
+  key: string;
+  out: string;
+  src: string;
+  tmp: string;
+  args: string[];
+  timeoutMs: number;
+  t0: number;
+  /** Set when the object is already in the cache (nothing to build). */
+  cached?: BuiltObject;
+  cleanUp(): void;
+}
+
+/** Resolve compiler, flags, key and paths; write the source to a unique temp file unless the object is cached. */
+function planBuild(req: BuildRequest, options: BuildOptions): BuildPlan {
   const t0 = performance.now();
   const compiler = options.compiler ?? findCompiler();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const flags = buildFlags(req, compiler);
   const key = buildKey(req.source, compiler, flags);
   const out = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.so`);
-  if (existsSync(out)) return { path: out, cached: true, buildMs: performance.now() - t0, key };
-  mkdirSync(cacheDir, { recursive: true });
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const src = path.join(cacheDir, `${safeName(req.name)}-${key.slice(0, 24)}.${tag}.c`);
   const tmp = `${out}.${tag}.tmp`;
-  writeFileSync(src, req.source);
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  try {
-    const r = spawnSync(compiler.path, [...flags, '-o', tmp, src], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: timeoutMs,
-      killSignal: 'SIGKILL',
-    });
-    const shown = `${path.basename(compiler.path)} ${compiler.version}`;
-    const stderr = r.stderr ?? '';
-    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-      throw new CompileError(
-        req.name,
-        `building '${req.name}' with ${shown} timed out after ${timeoutMs} ms (compiler killed)`,
-        stderr,
-        'raise the build timeout or simplify the generated source',
-      );
-    }
-    if (r.error) {
-      throw new CompileError(
-        req.name,
-        `could not start ${shown} to build '${req.name}': ${r.error.message}`,
-        '',
-      );
-    }
-    if (r.status !== 0 || !existsSync(tmp)) {
-      const kept = keepFailedSource(cacheDir, req, key);
-      const first = firstErrorLine(stderr, src, `${safeName(req.name)}.c`) || `exit code ${r.status}`;
-      throw new CompileError(
-        req.name,
-        `building '${req.name}' with ${shown} failed: ${first}`,
-        stderr,
-        kept ? `the source is kept at ${kept}` : undefined,
-      );
-    }
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, out);
-    return { path: out, cached: false, buildMs: performance.now() - t0, key };
-  } finally {
-    rmSync(src, { force: true });
-    rmSync(tmp, { force: true });
+  const plan: BuildPlan = {
+    req,
+    compiler,
+    cacheDir,
+    key,
+    out,
+    src,
+    tmp,
+    args: [...flags, '-o', tmp, src],
+    timeoutMs: options.timeoutMs ?? 120_000,
+    t0,
+    cleanUp() {
+      rmSync(src, { force: true });
+      rmSync(tmp, { force: true });
+    },
+  };
+  if (existsSync(out)) {
+    plan.cached = { path: out, cached: true, buildMs: performance.now() - t0, key };
+    return plan;
   }
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(src, req.source);
+  return plan;
+}
+
+/** Turn a finished compiler run into the cached object (fsync + atomic rename) or a one-line CompileError. */
+function finishBuild(plan: BuildPlan, run: CompilerRun): BuiltObject {
+  const { req, compiler, cacheDir, key, out, src, tmp } = plan;
+  const shown = `${path.basename(compiler.path)} ${compiler.version}`;
+  if (run.spawnError) {
+    throw new CompileError(
+      req.name,
+      `could not start ${shown} to build '${req.name}': ${run.spawnError}`,
+      '',
+    );
+  }
+  if (run.timedOut) {
+    throw new CompileError(
+      req.name,
+      `building '${req.name}' with ${shown} timed out after ${plan.timeoutMs} ms (compiler killed)`,
+      run.stderr,
+      'raise the build timeout or simplify the generated source',
+    );
+  }
+  if (run.code !== 0 || !existsSync(tmp)) {
+    const kept = keepFailedSource(cacheDir, req, key);
+    const first = firstErrorLine(run.stderr, src, `${safeName(req.name)}.c`) || `exit code ${run.code}`;
+    throw new CompileError(
+      req.name,
+      `building '${req.name}' with ${shown} failed: ${first}`,
+      run.stderr,
+      kept ? `the source is kept at ${kept}` : undefined,
+    );
+  }
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, out);
+  return { path: out, cached: false, buildMs: performance.now() - plan.t0, key };
 }
 
 /** The compiler's first line that reports an error (else its first non-empty line), with the temp path renamed. */
