@@ -66,7 +66,7 @@ export async function runBackward(
             'backward',
             false,
             () => fused.batchNormEluBackward(dy, y, z, p.gamma.tensor, saved, elu.layer.alpha),
-            chain.covers,
+            chain.backwardCovers,
           );
           paramGrads.set(p.gamma.name, r.dgamma);
           paramGrads.set(p.beta.name, r.dbeta);
@@ -88,7 +88,7 @@ export async function runBackward(
             'backward',
             false,
             () => fused.eluBackwardBiasGrad(dy, y, elu.layer.alpha),
-            chain.covers,
+            chain.backwardCovers,
           );
           paramGrads.set(bias.name, r.dbias);
           device.free(dy);

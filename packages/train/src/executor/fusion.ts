@@ -13,8 +13,10 @@ export interface BatchNormEluChain {
   readonly add?: { readonly index: number; readonly layer: AddLayer };
   readonly bn: { readonly index: number; readonly layer: BatchNormLayer };
   readonly elu: { readonly index: number; readonly layer: EluLayer };
-  /** Names of the layers the chain covers, in order (recorded with its timings). */
+  /** Names of the layers the forward call covers, in order (recorded with its timings). */
   readonly covers: readonly string[];
+  /** Names of the layers the backward call covers: batch norm and ELU (the add's backward runs on its own). */
+  readonly backwardCovers: readonly string[];
 }
 
 /**
@@ -27,6 +29,7 @@ export interface BiasEluChain {
   readonly conv: { readonly index: number; readonly layer: ConvLayer };
   readonly elu: { readonly index: number; readonly layer: EluLayer };
   readonly covers: readonly string[];
+  readonly backwardCovers: readonly string[];
 }
 
 export type FusedChain = BatchNormEluChain | BiasEluChain;
@@ -83,11 +86,29 @@ export function planFusion(plan: ExecutionPlan): FusionPlan {
       if (prev?.kind === 'add' && prev.output === layer.input && soleReader(prev.output, i)) {
         const add = { index: i - 1, layer: prev };
         claim(
-          { kind: 'batchNormElu', first: i - 1, add, bn, elu, covers: [prev.name, layer.name, next.name] },
+          {
+            kind: 'batchNormElu',
+            first: i - 1,
+            add,
+            bn,
+            elu,
+            covers: [prev.name, layer.name, next.name],
+            backwardCovers: [layer.name, next.name],
+          },
           [i - 1, i, i + 1],
         );
       } else {
-        claim({ kind: 'batchNormElu', first: i, bn, elu, covers: [layer.name, next.name] }, [i, i + 1]);
+        claim(
+          {
+            kind: 'batchNormElu',
+            first: i,
+            bn,
+            elu,
+            covers: [layer.name, next.name],
+            backwardCovers: [layer.name, next.name],
+          },
+          [i, i + 1],
+        );
       }
     } else if (layer.kind === 'conv' && layer.bias) {
       const next = layers[i + 1];
@@ -99,6 +120,7 @@ export function planFusion(plan: ExecutionPlan): FusionPlan {
           conv: { index: i, layer },
           elu: { index: i + 1, layer: next },
           covers: [layer.name, next.name],
+          backwardCovers: [layer.name, next.name],
         },
         [i, i + 1],
       );
