@@ -38,7 +38,12 @@ const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 const threads = values.threads !== undefined ? Number(values.threads) : undefined;
 const patch = values.patch.split(',').map(Number) as [number, number, number];
-if (!(iterations >= 1) || !(warmup >= 0) || patch.length !== 3 || (threads !== undefined && !(threads >= 1))) {
+if (
+  !(iterations >= 1) ||
+  !(warmup >= 0) ||
+  patch.length !== 3 ||
+  (threads !== undefined && !(threads >= 1))
+) {
   console.error('usage: --model scaled,strided --iterations N≥1 --warmup N≥0 --threads N≥1 --patch D,H,W');
   process.exit(2);
 }
@@ -67,7 +72,8 @@ const median = (v: readonly number[]): number => {
 
 /** Op-kind label and fewest bytes of one timed non-conv call. */
 function classify(t: LayerTiming, byName: Map<string, Layer>, network: Network, params: number) {
-  if (t.kind === 'loss') return { kind: 'loss', bytes: lossCallBytes(numel(network.layers.at(-1)!.outputShape)) };
+  if (t.kind === 'loss')
+    return { kind: 'loss', bytes: lossCallBytes(numel(network.layers.at(-1)!.outputShape)) };
   if (t.kind === 'adam') return { kind: 'adam', bytes: adamStepBytes(params) };
   const pass = t.pass === 'forward' ? 'forward' : 'backward';
   const names = t.fused ?? [t.layer];
@@ -79,9 +85,7 @@ function classify(t: LayerTiming, byName: Map<string, Layer>, network: Network, 
 
 async function makePath(label: 'old' | 'new', network: Network): Promise<Path> {
   const device = new CpuDevice(
-    label === 'old'
-      ? { native: 'off' }
-      : { native: 'on', ...(threads !== undefined ? { threads } : {}) },
+    label === 'old' ? { native: 'off' } : { native: 'on', ...(threads !== undefined ? { threads } : {}) },
   );
   const backend = await getBackendRegistration('onnxruntime').create({
     device,
@@ -156,9 +160,15 @@ for (const model of models) {
         `| ${model.padEnd(8)} | ${r.label === 'old' ? 'old: JS ops, unfused  ' : 'new: native + fused   '} | ${r.wall.toFixed(0).padStart(8)} | ${r.conv.toFixed(0).padStart(8)} | ${r.nonConv.toFixed(0).padStart(8)} | ${(100 * r.share).toFixed(1).padStart(5)} % | ${r.label === 'new' ? `${speedup.toFixed(2)}×` : ''.padEnd(5)} |`,
     ),
   );
-  console.log(`\n${model}, new path, per op kind (median over iterations; bytes = @unet3d/flops fewest bytes):`);
-  console.log('| op kind and pass                         | ms/iter |   MB/iter |  GB/s | time ÷ (bytes ÷ copy bw) |');
-  console.log('| ---------------------------------------- | ------: | --------: | ----: | -----------------------: |');
+  console.log(
+    `\n${model}, new path, per op kind (median over iterations; bytes = @unet3d/flops fewest bytes):`,
+  );
+  console.log(
+    '| op kind and pass                         | ms/iter |   MB/iter |  GB/s | time ÷ (bytes ÷ copy bw) |',
+  );
+  console.log(
+    '| ---------------------------------------- | ------: | --------: | ----: | -----------------------: |',
+  );
   const newPath = paths[1]!;
   const kinds = [...new Set(newPath.samples.flatMap((s) => [...s.kinds.keys()]))];
   const perKind = kinds.map((k) => {
@@ -182,4 +192,9 @@ for (const model of models) {
 console.log('\n| model    | path                    | iter ms  | conv ms  | non-conv | share   | old÷new |');
 console.log('| -------- | ----------------------- | -------: | -------: | -------: | ------: | ------- |');
 for (const line of summary) console.log(line);
-console.log(`load average at end: ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at end: ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
