@@ -154,12 +154,12 @@ for (const model of models) {
     return { label: p.label, wall, conv, nonConv, share };
   });
   const speedup = rows[0]!.wall / rows[1]!.wall;
-  summary.push(
-    ...rows.map(
-      (r) =>
-        `| ${model.padEnd(8)} | ${r.label === 'old' ? 'old: JS ops, unfused  ' : 'new: native + fused   '} | ${r.wall.toFixed(0).padStart(8)} | ${r.conv.toFixed(0).padStart(8)} | ${r.nonConv.toFixed(0).padStart(8)} | ${(100 * r.share).toFixed(1).padStart(5)} % | ${r.label === 'new' ? `${speedup.toFixed(2)}×` : ''.padEnd(5)} |`,
-    ),
+  const lines = rows.map(
+    (r) =>
+      `| ${model.padEnd(8)} | ${r.label === 'old' ? 'old: JS ops, unfused  ' : 'new: native + fused   '} | ${r.wall.toFixed(0).padStart(8)} | ${r.conv.toFixed(0).padStart(8)} | ${r.nonConv.toFixed(0).padStart(8)} | ${(100 * r.share).toFixed(1).padStart(5)} % | ${r.label === 'new' ? `${speedup.toFixed(2)}×` : ''.padEnd(5)} |`,
   );
+  summary.push(...lines);
+  console.log(`\n${lines.join('\n')}`);
   console.log(
     `\n${model}, new path, per op kind (median over iterations; bytes = @unet3d/flops fewest bytes):`,
   );
