@@ -67,9 +67,10 @@ async function iteration(network: Network, native: 'on' | 'off', seed: number) {
   const weights = new Map(trainer.parameters().map((p) => [p.name, device.download(p.tensor)]));
   const stats = new Map(trainer.buffers().map((p) => [p.name, device.download(p.tensor)]));
   const chains = trainer.fusedChains();
+  const peakBytes = device.memoryStats().peakBytes;
   trainer.dispose();
   expect(device.memoryStats().currentBytes).toBe(0);
-  return { grads, step, weights, stats, chains };
+  return { grads, step, weights, stats, chains, peakBytes };
 }
 
 describe('executor with fused device ops', () => {
@@ -80,6 +81,8 @@ describe('executor with fused device ops', () => {
       const js = await iteration(network, 'off', 4);
       expect(js.chains).toEqual([]);
       expect(fused.chains.length).toBeGreaterThan(0);
+      // Fused chains free their intermediates no later than the unfused ops (the BN output never exists).
+      expect(fused.peakBytes).toBeLessThanOrEqual(js.peakBytes);
       expect(Math.abs(fused.grads.loss - js.grads.loss) / Math.abs(js.grads.loss)).toBeLessThan(1e-5);
       expect(Math.abs(fused.step.loss - js.step.loss) / Math.abs(js.step.loss)).toBeLessThan(1e-5);
       expect([...fused.grads.params.keys()].sort()).toEqual([...js.grads.params.keys()].sort());
