@@ -23,5 +23,6 @@ export * from './pass-cost.js';
 export * from './roofline.js';
 export * from './sigmoid-bce-cost.js';
 export * from './storage.js';
+export * from './timed-op-bytes.js';
 export * from './units.js';
 export * from './upsample-cost.js';

@@ -41,6 +41,22 @@ export function matchDeviceProfile(device: DeviceInfo): { profile: DeviceProfile
   return null;
 }
 
+/**
+ * A CPU run's roof from the profile measured at bench time (fp32 FMA-loop peak, copy-loop bandwidth), when
+ * the results file has one and the run is fp32; the printed label says it was measured and how.
+ */
+export function measuredCpuRoof(device: DeviceInfo, precision: NetworkQuery['precision']): DeviceRoof | null {
+  const m = device.measured;
+  if (device.kind !== 'cpu' || !m || precision !== 'fp32') return null;
+  return {
+    id: 'measured-cpu',
+    name: `${device.name}, ${m.method}`,
+    matchedBy: `${m.method}: ${m.threads} threads, ${m.compiler.split('\n')[0]}`,
+    peakFlopPerSecond: m.peakFp32FlopsPerSecond,
+    bandwidthBytesPerSecond: m.copyBytesPerSecond,
+  };
+}
+
 function convCounts(query: NetworkQuery): ConvPassCount[] | null {
   if (!isModelName(query.model) || MODEL_PRESETS[query.model].strided !== query.strided) return null;
   let network: ReturnType<typeof buildNetwork>;
@@ -78,6 +94,8 @@ export function flopsAnalytic(): AnalyticSource {
     },
     resnet50Forward: () => resnet50Conv2dLayers().map((l) => ({ layer: l.name, macs: conv2dMacs(l) })),
     deviceRoof(device, precision): DeviceRoof | null {
+      const measured = measuredCpuRoof(device, precision);
+      if (measured) return measured;
       const match = matchDeviceProfile(device);
       if (!match) return null;
       try {

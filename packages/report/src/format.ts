@@ -15,3 +15,10 @@ export function fmtBytes(bytes: number | null | undefined): string {
 export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 }
+
+/** A FLOP rate with a readable unit: TFLOP/s from 1e12 up, GFLOP/s below (CPU peaks). */
+export function flopRate(flopPerSecond: number): string {
+  return flopPerSecond >= 1e12
+    ? `${(flopPerSecond / 1e12).toFixed(1)} TFLOP/s`
+    : `${(flopPerSecond / 1e9).toFixed(0)} GFLOP/s`;
+}

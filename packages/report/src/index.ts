@@ -7,5 +7,6 @@ export * from './figures/tuning-convergence.js';
 export * from './format.js';
 export * from './layer-stats.js';
 export * from './markdown.js';
+export * from './non-conv-bandwidth.js';
 export * from './table1.js';
 export * from './write-report.js';

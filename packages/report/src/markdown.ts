@@ -1,6 +1,7 @@
 import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
 import type { BenchRun } from '@unet3d/results';
 import { cell, fmt, fmtBytes } from './format.js';
+import { nonConvBandwidthLines } from './non-conv-bandwidth.js';
 import type { Table1Line } from './table1.js';
 
 export interface MarkdownInput {
@@ -45,6 +46,11 @@ function provenance(run: BenchRun, source: string, analytic: string, roof: strin
     `- **Timing:** ${t.iterations} timed iterations after ${t.warmupIterations} warm-up, clock ${t.clock}, ${t.isolation}; harness overhead median ${fmt(p.harnessOverhead.medianMs, 4)} ms (${p.harnessOverhead.method})`,
     `- **Analytic counts:** ${analytic}`,
     `- **Device roof:** ${roof ?? 'no device profile matched (no peak or roof in the figures)'}`,
+    ...(d.measured
+      ? [
+          `- **Measured CPU profile:** fp32 peak ${fmt(d.measured.peakFp32FlopsPerSecond / 1e9, 0)} GFLOP/s, copy ${fmt(d.measured.copyBytesPerSecond / 1e9, 1)} GB/s, read ${fmt(d.measured.readBytesPerSecond / 1e9, 1)} GB/s, triad ${fmt(d.measured.triadBytesPerSecond / 1e9, 1)} GB/s — ${d.measured.method}, ${d.measured.threads} threads, ${d.measured.compiler.split('\n')[0]}`,
+        ]
+      : []),
     ...p.notes.map((n) => `- **Note:** ${n}`),
   ];
 }
@@ -168,6 +174,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     '',
     ...memoryLines(run),
     '',
+    ...nonConvBandwidthLines(run).flatMap((l, i, all) => (i === all.length - 1 ? [l, ''] : [l])),
     '## Figures',
     '',
     'Figures count 1 MAC = 2 FLOP.',

@@ -7,6 +7,7 @@ import { buildFigureSpecs } from './figures/build-figures.js';
 import { PRINT_PRESETS, renderPrint } from './figures/print-preset.js';
 import { renderFigure } from './figures/render.js';
 import { convergence, type TuningTrial, tuningConvergenceSpec } from './figures/tuning-convergence.js';
+import { flopRate } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { buildTable1, type Table1Line } from './table1.js';
 
@@ -49,7 +50,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   const table = buildTable1(run, analytic);
   const roof = analytic.deviceRoof(run.provenance.device, run.provenance.precision);
   const roofText = roof
-    ? `${roof.name}: ${(roof.peakFlopPerSecond / 1e12).toFixed(2)} TFLOP/s ${run.provenance.precision} peak, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s (${roof.matchedBy})`
+    ? `${roof.name}: ${flopRate(roof.peakFlopPerSecond)} ${run.provenance.precision} peak, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s (${roof.matchedBy})`
     : null;
   const figures: { name: string; caption: string; png: string; svg: string; pdf: string }[] = [];
   const written: { name: string; svg: string; png: string; pdf: string }[] = [];

@@ -3,6 +3,28 @@ import { z } from 'zod';
 const nonNegative = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
 
+/**
+ * This CPU's roofs measured at bench time (issues 9 and 15): fp32 peak from a fused-multiply-add loop on every
+ * core and memory bandwidth from copy / read / triad loops over buffers larger than the last-level cache
+ * (STREAM's byte counting), both built with the system C compiler (`@unet3d/native` measureCpuProfile).
+ */
+export const MeasuredCpuProfileSchema = z.object({
+  /** 'FMA loop / copy loop': how the numbers were obtained (the report prints it). */
+  method: z.string().min(1),
+  peakFp32FlopsPerSecond: z.number().positive(),
+  copyBytesPerSecond: z.number().positive(),
+  readBytesPerSecond: z.number().positive(),
+  triadBytesPerSecond: z.number().positive(),
+  /** Bytes per bandwidth buffer. */
+  bufferBytes: positiveInt,
+  /** OpenMP threads of the loops. */
+  threads: positiveInt,
+  /** The compiler's version text. */
+  compiler: z.string().min(1),
+  /** Detected CPU features (avx2, fma, avx512f, ..., vectorWidthFp32). */
+  features: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+
 /** The machine the timed rows ran on. GPU fields are null on a CPU run (present, so absence is explicit). */
 export const DeviceInfoSchema = z.object({
   kind: z.enum(['cpu', 'cuda']),
@@ -21,6 +43,8 @@ export const DeviceInfoSchema = z.object({
   profile: z.string().nullable(),
   /** Anything else the Device's describe() returned. */
   details: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  /** CPU runs: the measured roofs, or null when they could not be measured (e.g. no C compiler). */
+  measured: MeasuredCpuProfileSchema.nullable().optional(),
 });
 
 export const HostInfoSchema = z.object({
@@ -76,6 +100,7 @@ export const ProvenanceSchema = z.object({
 });
 
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+export type MeasuredCpuProfile = z.infer<typeof MeasuredCpuProfileSchema>;
 export type HostInfo = z.infer<typeof HostInfoSchema>;
 export type HarnessOverhead = z.infer<typeof HarnessOverheadSchema>;
 export type TimingConfig = z.infer<typeof TimingConfigSchema>;

@@ -18,6 +18,8 @@ export function perLayerTiming(
   samplesMs: readonly number[],
   macs: number,
   bytes?: number,
+  fused?: readonly string[],
+  opKind?: string,
 ): PerLayerTiming {
   return {
     layer,
@@ -26,5 +28,7 @@ export function perLayerTiming(
     medianMs: samplesMs.length ? summarizeSamples(samplesMs).medianMs : null,
     macs,
     ...(bytes !== undefined ? { bytes } : {}),
+    ...(fused?.length ? { fused: [...fused] } : {}),
+    ...(opKind ? { opKind } : {}),
   };
 }

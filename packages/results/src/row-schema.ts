@@ -37,8 +37,22 @@ export const PerLayerTimingSchema = z.object({
   medianMs: nonNegative.nullable(),
   /** Multiply-accumulates of this pass (0 for non-conv layers). */
   macs: nonNegative,
-  /** Bytes the pass must move at least (inputs + weights + outputs), when the runner knows it. */
+  /**
+   * Bytes the pass must move at least (inputs + weights + outputs), when the runner knows it. For a non-conv
+   * ('other') entry: per iteration, the fewest bytes of the ops it timed (`@unet3d/flops` nonConvLayerBytes),
+   * so bytes ÷ median time is the op's achieved bandwidth.
+   */
   bytes: nonNegative.optional(),
+  /**
+   * Layers whose ops this entry's time includes through fused device calls (e.g. ['enc0.res', 'enc0.bn3',
+   * 'enc0.elu3'] on the batch norm's entry); absent when the entry covers only its own layer.
+   */
+  fused: z.array(z.string().min(1)).optional(),
+  /**
+   * Op kinds of a non-conv entry: the kinds of the layers it covers joined with '+' in layer order
+   * ('batchNorm', 'add+batchNorm+elu', 'bias' for a conv's bias, 'bias+elu'), or 'loss' / 'adam'.
+   */
+  opKind: z.string().min(1).optional(),
 });
 
 export const AccuracySchema = z.object({

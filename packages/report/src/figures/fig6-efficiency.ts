@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { DeviceRoof } from '../analytic.js';
+import { flopRate } from '../format.js';
 import type { LayerPassStat } from '../layer-stats.js';
 import { messageFigure } from './placeholder.js';
 import { topLevel, widthFor } from './theme.js';
@@ -88,7 +89,7 @@ export function fig6Spec(
     ? [
         {
           peak: roof.peakFlopPerSecond / 1e9,
-          label: `peak ${(roof.peakFlopPerSecond / 1e12).toFixed(1)} TFLOP/s`,
+          label: `peak ${flopRate(roof.peakFlopPerSecond)}`,
         },
       ]
     : null;

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { DeviceRoof } from '../analytic.js';
+import { flopRate } from '../format.js';
 import type { LayerPassStat } from '../layer-stats.js';
 import { messageFigure } from './placeholder.js';
 import { PASS_COLORS, topLevel } from './theme.js';
@@ -115,7 +116,7 @@ export function rooflineSpec(
     title: {
       text: title,
       subtitle: roof
-        ? `${subtitle}; roof: ${roof.name}, ${(roof.peakFlopPerSecond / 1e12).toFixed(1)} TFLOP/s, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s`
+        ? `${subtitle}; roof: ${roof.name}, ${flopRate(roof.peakFlopPerSecond)}, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s`
         : `${subtitle}; no device profile matched, so no roof is drawn`,
     },
     width: 620,

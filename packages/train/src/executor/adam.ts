@@ -42,16 +42,33 @@ export class Adam {
     }
   }
 
-  /** One update of every parameter that has a gradient (a parameter without one is skipped, as in PyTorch). */
-  apply(params: readonly NamedTensor[], grads: ReadonlyMap<string, Tensor>): void {
+  /**
+   * One update of every parameter that has a gradient (a parameter without one is skipped, as in PyTorch):
+   * one FusedDeviceOps `adamStepAll` call over all of them where the device has it (and `fused` is not
+   * false), else `adamStepInto` per parameter.
+   */
+  apply(params: readonly NamedTensor[], grads: ReadonlyMap<string, Tensor>, fused = true): void {
     this.step += 1;
     const options = { ...this.config, step: this.step };
+    const ps: Tensor[] = [];
+    const gs: Tensor[] = [];
+    const ms: Tensor[] = [];
+    const vs: Tensor[] = [];
     for (const p of params) {
       const g = grads.get(p.name);
       const mv = this.moments.get(p.name);
       if (!g || !mv) continue;
-      this.device.ops.adamStepInto(p.tensor, g, mv.m.tensor, mv.v.tensor, options);
+      ps.push(p.tensor);
+      gs.push(g);
+      ms.push(mv.m.tensor);
+      vs.push(mv.v.tensor);
     }
+    const all = fused ? this.device.fused : undefined;
+    if (all) {
+      all.adamStepAll(ps, gs, ms, vs, options);
+      return;
+    }
+    for (let i = 0; i < ps.length; i++) this.device.ops.adamStepInto(ps[i]!, gs[i]!, ms[i]!, vs[i]!, options);
   }
 
   /** All moment tensors, m then v per parameter. */

@@ -1,6 +1,7 @@
 import type { Tensor } from '@unet3d/core';
 import type { Activations } from './activations.js';
 import type { ExecContext } from './forward.js';
+import { NO_FUSION } from './fusion.js';
 import { INPUT } from './plan.js';
 
 export interface BackwardResult {
@@ -14,7 +15,9 @@ export interface BackwardResult {
  * Run backward in reverse layer order from the gradient of the network output (ownership passes in).
  * Gradients of tensors read by several layers (residual and skip fan-out) are accumulated. Activations and
  * saved state are freed right after the last backward that needs them; on return nothing of the step
- * remains in `acts` except what the caller lent.
+ * remains in `acts` except what the caller lent. Chains the forward ran fused (`ctx.fusion`, on a device with
+ * FusedDeviceOps) run their backward fused too, at the chain's ELU: batch norm → ELU as
+ * `batchNormEluBackward` (timed under the batch norm), bias → ELU as `eluBackwardBiasGrad` (under the conv).
  */
 export async function runBackward(
   ctx: ExecContext,
@@ -24,6 +27,8 @@ export async function runBackward(
 ): Promise<BackwardResult> {
   const { device, backend, params, plan, timer } = ctx;
   const ops = device.ops;
+  const fused = device.fused;
+  const fusion = fused ? ctx.fusion : NO_FUSION;
   const grads = new Map<string, Tensor>([[plan.output, dOutput]]);
   const paramGrads = new Map<string, Tensor>();
   const wanted = (name: string): boolean => name !== INPUT || wantInputGrad;
@@ -47,11 +52,57 @@ export async function runBackward(
       grads.delete(layer.output);
       if (dy) {
         let dyOwned = true;
+        const chain = fusion.memberOf.get(i);
+        if (fused && chain?.kind === 'batchNormElu' && i === chain.elu.index) {
+          const { bn, elu } = chain;
+          const p = params.batchNormParams(bn.layer.name);
+          const saved = acts.saved[bn.index]?.bn;
+          if (!saved) throw new Error(`executor: batch norm '${bn.layer.name}' has no saved statistics`);
+          const y = acts.get(elu.layer.output);
+          const z = acts.get(bn.layer.input);
+          const r = await timer.run(
+            bn.layer.name,
+            'batchNorm',
+            'backward',
+            false,
+            () => fused.batchNormEluBackward(dy, y, z, p.gamma.tensor, saved, elu.layer.alpha),
+            chain.backwardCovers,
+          );
+          paramGrads.set(p.gamma.name, r.dgamma);
+          paramGrads.set(p.beta.name, r.dbeta);
+          device.free(dy);
+          acts.release(elu.layer.output); // not needed any more (planFusion: the ELU is its only reader)
+          accumulate(bn.layer.input, r.dz);
+          acts.releaseSaved(i);
+          for (const name of plan.releaseAfterBackward[i] ?? []) acts.release(name);
+          continue;
+        }
+        if (fused && chain?.kind === 'biasElu' && i === chain.elu.index) {
+          const { conv, elu } = chain;
+          const bias = params.convParams(conv.layer.name).bias;
+          if (!bias) throw new Error(`executor: conv '${conv.layer.name}' of a bias-ELU chain has no bias`);
+          const y = acts.get(elu.layer.output);
+          const r = await timer.run(
+            conv.layer.name,
+            'conv',
+            'backward',
+            false,
+            () => fused.eluBackwardBiasGrad(dy, y, elu.layer.alpha),
+            chain.backwardCovers,
+          );
+          paramGrads.set(bias.name, r.dbias);
+          device.free(dy);
+          accumulate(conv.layer.output, r.dx);
+          acts.releaseSaved(i);
+          for (const name of plan.releaseAfterBackward[i] ?? []) acts.release(name);
+          continue;
+        }
+        const biasDone = fused !== undefined && chain?.kind === 'biasElu';
         switch (layer.kind) {
           case 'conv': {
             const p = params.convParams(layer.name);
             const bias = p.bias;
-            if (bias) {
+            if (bias && !biasDone) {
               const db = await timer.run(layer.name, 'conv', 'backward', false, () => ops.biasGrad(dy));
               paramGrads.set(bias.name, db);
             }

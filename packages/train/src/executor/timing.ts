@@ -14,6 +14,12 @@ export interface LayerTiming {
   pass: TimingPass;
   conv: boolean;
   ms: number;
+  /**
+   * Set when this entry is one fused device call (FusedDeviceOps) covering several layers: their names, in
+   * order (e.g. ['enc0.res', 'enc0.bn3', 'enc0.elu3']). The entry is recorded under `layer`, the chain's
+   * batch norm (or its conv for a bias-ELU chain); the other covered layers get no entry of their own.
+   */
+  fused?: readonly string[];
 }
 
 export type TimingHook = (timing: LayerTiming) => void;
@@ -34,11 +40,12 @@ export class Timer {
     pass: TimingPass,
     conv: boolean,
     fn: () => Promise<T> | T,
+    fused?: readonly string[],
   ): Promise<T> {
     const hook = this.hook;
     if (!hook) return fn();
     const { value, ms } = await this.device.measure(fn);
-    hook({ layer, kind, pass, conv, ms });
+    hook(fused ? { layer, kind, pass, conv, ms, fused } : { layer, kind, pass, conv, ms });
     return value;
   }
 }

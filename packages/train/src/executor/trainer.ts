@@ -14,6 +14,7 @@ import { Adam, type AdamConfig, adamConfig } from './adam.js';
 import { runBackward } from './backward.js';
 import { type TensorLike, toDevice } from './batch.js';
 import { type ExecContext, runForward } from './forward.js';
+import { NO_FUSION, planFusion } from './fusion.js';
 import { type NamedTensor, ParameterStore } from './parameters.js';
 import { assertTrainable, INPUT, planNetwork } from './plan.js';
 import { indexState, TRAINER_STATE_VERSION, type TrainerState } from './state.js';
@@ -32,6 +33,11 @@ export interface TrainerOptions {
   onTiming?: TimingHook;
   /** Call backend.prepare for every conv workload up front (default true). */
   prepare?: boolean;
+  /**
+   * Use the device's fused op chains (FusedDeviceOps: BN → ELU with residual, bias → ELU, Adam over all
+   * parameters) in training where the device has them (default true); false runs the plain DeviceOps.
+   */
+  fusion?: boolean;
 }
 
 /** One training example batch: input (N,1,D,H,W), affinity targets and mask (N,12,D,H,W) for the output. */
@@ -72,6 +78,8 @@ export interface Trainer {
   buffers(): readonly NamedTensor[];
   parameterCount(): number;
   setTimingHook(hook: TimingHook | undefined): void;
+  /** The layer chains training runs as fused device calls (names per chain); empty without fusion. */
+  fusedChains(): ReadonlyArray<readonly string[]>;
   /** Forward, loss, backward and one Adam update. */
   step(batch: Batch, options?: { output?: boolean }): Promise<StepResult>;
   /** Training-mode loss and gradients without updating anything (BN running statistics untouched). */
@@ -100,7 +108,9 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   const params = new ParameterStore(device, network, options.seed ?? 0);
   const adam = new Adam(device, params.trainable, adamCfg);
   const timer = new Timer(device, options.onTiming);
-  const ctx: ExecContext = { device, backend, params, plan, timer };
+  const useFusion = options.fusion !== false && device.fused !== undefined;
+  const fusion = useFusion ? planFusion(plan) : NO_FUSION;
+  const ctx: ExecContext = { device, backend, params, plan, timer, fusion };
   const targetShape = plan.outputShape;
   let disposed = false;
 
@@ -167,6 +177,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     setTimingHook(hook) {
       timer.hook = hook;
     },
+    fusedChains: () => fusion.chains.map((c) => c.covers),
 
     async step(batch, opts = {}) {
       const t0 = performance.now();
@@ -176,7 +187,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
         const r = await lossAndBackward(acts, out, target, mask, false);
         try {
           await timer.run('(adam)', 'adam', 'backward', false, () =>
-            adam.apply(params.trainable, r.paramGrads),
+            adam.apply(params.trainable, r.paramGrads, useFusion),
           );
         } finally {
           for (const g of r.paramGrads.values()) device.free(g);

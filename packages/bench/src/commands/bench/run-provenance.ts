@@ -1,5 +1,6 @@
 import type { MathMode } from '@unet3d/core';
 import { type BenchRunInput, median } from '@unet3d/results';
+import { measureRunCpuProfile } from './measured-cpu-profile.js';
 import { gitState, hostInfo, packageVersions } from './provenance.js';
 import { defaultIterationCounts, type RowOutcome } from './row-job.js';
 
@@ -66,12 +67,19 @@ function timingOf(options: RunProvenanceOptions) {
 /** Everything a results file records about how, where and from what code a run was measured. */
 export async function runProvenance(options: RunProvenanceOptions): Promise<BenchRunInput['provenance']> {
   const git = await gitState();
+  const device = deviceOf(options.outcomes[0]);
+  const notes = [...options.notes];
+  if (device.kind === 'cpu') {
+    const { measured, note } = await measureRunCpuProfile();
+    Object.assign(device, { measured });
+    if (note) notes.push(note);
+  }
   return {
     date: options.started.toISOString(),
     gitCommit: git.commit,
     gitDirty: git.dirty,
     command: ['unet3d', ...process.argv.slice(2)],
-    device: deviceOf(options.outcomes[0]),
+    device,
     host: hostInfo(),
     runtimes: {
       node: process.version,
@@ -84,6 +92,6 @@ export async function runProvenance(options: RunProvenanceOptions): Promise<Benc
     batch: options.batch,
     precision: options.precision,
     ...timingOf(options),
-    notes: [...options.notes],
+    notes,
   };
 }
