@@ -49,7 +49,11 @@ export function register(program: Command): void {
     .option('--device-ops', "check the device's non-conv ops against the float64 CPU device")
     .option('--device <kind>', 'device under test for --device-ops: cuda | cpu (CPU self-check)', 'cuda')
     .option('--iteration', 'check one training iteration of --backend (+ its device) against the CPU')
-    .option('--reference <name>', 'CPU reference of --iteration: onnxruntime | reference', 'onnxruntime')
+    .option(
+      '--reference <name>',
+      'CPU reference of --iteration: auto (onnxruntime, else reference) | onnxruntime | reference',
+      'auto',
+    )
     .option('--model <name>', 'baseline | strided | scaled | all (or a comma list)', 'all')
     .option('--input <D,H,W>', `reduced patch (default ${VERIFY_PATCH.join(',')})`)
     .option('--batch <n>', 'batch size', '1')

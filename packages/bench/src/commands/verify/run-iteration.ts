@@ -1,5 +1,5 @@
 import { ConfigError } from '@unet3d/core';
-import { type OpenedBackend, openBackend } from '../../backends.js';
+import { type OpenedBackend, openBackend, openFirstBackend } from '../../backends.js';
 import { openBackendFamily } from './backend-family.js';
 import {
   checkTrainingIteration,
@@ -11,10 +11,19 @@ import {
 import { jsonSafe } from './run-device-ops.js';
 import { VERIFY_EXIT } from './verify-exit.js';
 
+const REFERENCE_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
+  auto: ['onnxruntime', 'reference'],
+  onnxruntime: ['onnxruntime'],
+  reference: ['reference'],
+};
+
 export interface IterationOptions {
   /** The backend under test (a family name such as `tvm` resolves like `verify --backend`). */
   backend: string;
-  /** The CPU reference backend: onnxruntime (default) or reference (float64 conv). */
+  /**
+   * The CPU reference backend: onnxruntime, reference (float64 conv), or auto (default: onnxruntime, else
+   * reference — the GPU bundle carries no onnxruntime).
+   */
   reference: string;
   seed: number;
   tolerance?: number;
@@ -27,10 +36,11 @@ export interface IterationOptions {
  * device with the reference backend; fp32, relative error < 1e-3 each (iteration-check.ts).
  */
 export async function runIteration(opts: IterationOptions): Promise<number> {
-  if (opts.reference !== 'onnxruntime' && opts.reference !== 'reference') {
+  const referenceCandidates = REFERENCE_CANDIDATES[opts.reference];
+  if (!referenceCandidates) {
     throw new ConfigError(
       `unknown --reference '${opts.reference}'`,
-      'use --reference onnxruntime or reference',
+      'use --reference auto, onnxruntime or reference',
     );
   }
   const tolerance = opts.tolerance ?? ITERATION_CHECK_TOLERANCE;
@@ -38,7 +48,10 @@ export async function runIteration(opts: IterationOptions): Promise<number> {
   let reference: OpenedBackend | undefined;
   const reports: IterationCheckReport[] = [];
   try {
-    reference = await openBackend(opts.reference, { mathMode: 'fp32' });
+    reference =
+      referenceCandidates.length === 1
+        ? await openBackend(opts.reference, { mathMode: 'fp32' })
+        : await openFirstBackend(referenceCandidates, { mathMode: 'fp32' });
     if (reference.device.kind !== 'cpu') {
       throw new ConfigError(
         `reference backend '${opts.reference}' is not on the CPU`,
@@ -64,7 +77,7 @@ export async function runIteration(opts: IterationOptions): Promise<number> {
       command: 'verify',
       check: 'iteration',
       backend: subject.backend.name,
-      reference: opts.reference,
+      reference: reference?.backend.name ?? opts.reference,
       tolerance,
       pass,
       reports: jsonSafe(reports),
