@@ -3,7 +3,11 @@ import { ConfigError } from '@unet3d/core';
 import { execa } from 'execa';
 
 /** The Python interpreters `bench --peer` tries, in order, when `--python` is not given (issue 9, point 6); the system Python last. */
-export const PEER_PYTHON_CANDIDATES: readonly string[] = ['/opt/torch/.venv/bin/python3', 'python3', '/usr/bin/python3'];
+export const PEER_PYTHON_CANDIDATES: readonly string[] = [
+  '/opt/torch/.venv/bin/python3',
+  'python3',
+  '/usr/bin/python3',
+];
 
 export interface PeerPython {
   /** The interpreter, as given or found. */
