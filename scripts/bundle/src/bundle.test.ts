@@ -261,6 +261,7 @@ describe.skipIf(skipReason !== undefined)(
           'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
           'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
           'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node',
+          'pytorch-peer/train_step.py',
         ]),
       );
       expect(all.filter((p) => /onnxruntime/.test(p))).toEqual([]);

@@ -264,6 +264,12 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   const commit = git(repoRoot, ['rev-parse', 'HEAD']) ?? 'unknown';
   const dirty = (git(repoRoot, ['--no-optional-locks', 'status', '--porcelain']) ?? '') !== '';
   const builtAt = new Date().toISOString();
+  // The PyTorch peer (`bench --peer` finds it at pytorch-peer/train_step.py beside unet3d.mjs).
+  const peerScript = join(repoRoot, 'scripts', 'pytorch-peer', 'train_step.py');
+  if (existsSync(peerScript)) {
+    mkdirSync(join(outDir, 'pytorch-peer'), { recursive: true });
+    copyFileSync(peerScript, join(outDir, 'pytorch-peer', 'train_step.py'));
+  }
   const launcher = join(outDir, LAUNCHER_FILE);
   writeFileSync(launcher, launcherScript());
   chmodSync(launcher, 0o755);
