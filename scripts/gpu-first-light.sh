@@ -167,6 +167,7 @@ if [ "$STAND_IN" = cpu ]; then
   PEER_DEV=(--device cpu --threads "$(nproc)" --warmup 1 --iters 2)
   TUNE_TARGET=(--target cpu)
   DEVICE_OPS=(--device cpu) # the float32 CPU device against the float64 one
+  ITER_REF=(--reference reference) # onnxruntime against the float64 reference conv, not against itself
   MATHS=(fp32 tf32)
 else
   BACKEND=cudnn
@@ -177,6 +178,7 @@ else
   PEER_DEV=(--device cuda --warmup 5 --iters 20)
   TUNE_TARGET=(--target cuda)
   DEVICE_OPS=(--device cuda)
+  ITER_REF=() # auto: onnxruntime on the CPU, else (GPU bundle) the float64 reference conv
   MATHS=(fp32 tf32)
 fi
 
@@ -220,7 +222,7 @@ done
 # Exit 3 from --device-ops: no CUDA device could be opened (distinct from wrong numbers, exit 1).
 step device-ops 15 "${CLI[@]}" verify --device-ops "${DEVICE_OPS[@]}"
 # The reference side is the CPU with onnxruntime, or the float64 reference conv (the GPU bundle has no onnxruntime).
-step iteration 25 "${CLI[@]}" verify --iteration --backend "$BACKEND"
+step iteration 25 "${CLI[@]}" verify --iteration --backend "$BACKEND" "${ITER_REF[@]}"
 
 for m in "${MATHS[@]}"; do
   box=70
