@@ -11,10 +11,13 @@
 #   results.tar.gz    results files, tuning logs, the generated report, the PyTorch peer's rows, every
 #                     step's full log and a GPU memory trace (refreshed after every step)
 #
-# The CLI: the offline bundle dist-bundle/unet3d/unet3d when present (run with $UNET3D_NODE, else
-# ./.devnode/node (decompressed from ./.devnode/node.xz if needed), else `node` on PATH), otherwise
-# `pnpm unet3d` from this checkout. The peer's Python: /opt/torch/.venv/bin/python3 when present, else
-# python3.
+# The CLI: on the GPU, the GPU bundle .devnode/unet3d-gpu/ (unpacked from .devnode/unet3d-gpu.tar.xz, made by
+# `pnpm bundle --gpu --node-xz --out .devnode/unet3d-gpu`) when present; else the offline bundle
+# dist-bundle/unet3d/unet3d when present; otherwise `pnpm unet3d` from this checkout. Bundles run with
+# $UNET3D_NODE, else ./.devnode/node (decompressed from ./.devnode/node.xz if needed), else `node` on PATH.
+# The peer's Python: the first of /opt/torch/.venv/bin/python3, python3, /usr/bin/python3 that imports torch;
+# when the CLI's bench has --peer, the peer is timed inside bench (alternating with each row, and the report
+# shows ours ÷ PyTorch), else as a separate step.
 #
 # --stand-in cpu: the same steps with the CPU standing in (onnxruntime instead of cuDNN, a small patch,
 # few iterations, the peer on the CPU), so that only the GPU itself is new on the day.
@@ -122,7 +125,14 @@ elif command -v node >/dev/null 2>&1; then
   NODE=$(command -v node)
 fi
 [ -n "$NODE" ] && export UNET3D_NODE="$NODE"
-if [ -x "$REPO/dist-bundle/unet3d/unet3d" ]; then
+GPU_BUNDLE="$REPO/.devnode/unet3d-gpu"
+if [ "$STAND_IN" != cpu ] && [ ! -f "$GPU_BUNDLE/unet3d.mjs" ] && [ -f "$GPU_BUNDLE.tar.xz" ]; then
+  tar -xJf "$GPU_BUNDLE.tar.xz" -C "$REPO/.devnode" 2>/dev/null
+fi
+if [ "$STAND_IN" != cpu ] && [ -f "$GPU_BUNDLE/unet3d.mjs" ] && [ -n "$NODE" ]; then
+  CLI=("$NODE" "$GPU_BUNDLE/unet3d.mjs")
+  CLI_WHAT="GPU bundle .devnode/unet3d-gpu with $NODE"
+elif [ -x "$REPO/dist-bundle/unet3d/unet3d" ]; then
   CLI=("$REPO/dist-bundle/unet3d/unet3d")
   CLI_WHAT="bundle dist-bundle/unet3d with ${NODE:-no node}"
 else
@@ -130,13 +140,21 @@ else
   CLI_WHAT="pnpm unet3d from the checkout $REPO"
 fi
 PY=python3
+TORCH_OK=""
 for cand in /opt/torch/.venv/bin/python3 python3 /usr/bin/python3; do
   if "$cand" -c 'import torch' >/dev/null 2>&1; then
     PY=$cand
+    TORCH_OK=1
     break
   fi
 done
 PEER="$REPO/scripts/pytorch-peer/train_step.py"
+export UNET3D_PEER_SCRIPT="$PEER"
+# bench --peer (the peer alternating with our rows, in the same results file) when this CLI has it.
+BENCH_PEER=()
+if [ -n "$TORCH_OK" ] && timeout 60 "${CLI[@]}" bench --help 2>/dev/null | grep -q -- '--peer'; then
+  BENCH_PEER=(--peer --python "$PY")
+fi
 
 # --- what this run measures ----------------------------------------------------------------------------------
 ROWS="baseline-cudnn,strided-cudnn,scaled-cudnn"
@@ -148,6 +166,8 @@ if [ "$STAND_IN" = cpu ]; then
   BENCH_ITERS=(--iterations 2 --warmup 1 --profile-iterations 0 --timeout 120)
   PEER_DEV=(--device cpu --threads "$(nproc)" --warmup 1 --iters 2)
   TUNE_TARGET=(--target cpu)
+  DEVICE_OPS=(--device cpu) # the float32 CPU device against the float64 one
+  ITER_REF=(--reference reference) # onnxruntime against the float64 reference conv, not against itself
   MATHS=(fp32 tf32)
 else
   BACKEND=cudnn
@@ -156,11 +176,13 @@ else
   PATCH=64,128,128
   BENCH_ITERS=(--iterations 20 --warmup 5 --profile-iterations 3 --timeout 60)
   PEER_DEV=(--device cuda --warmup 5 --iters 20)
-  TUNE_TARGET=()
+  TUNE_TARGET=(--target cuda)
+  DEVICE_OPS=(--device cuda)
+  ITER_REF=() # auto: onnxruntime on the CPU, else (GPU bundle) the float64 reference conv
   MATHS=(fp32 tf32)
 fi
 
-say "gpu-first-light: $(date -u +%FT%TZ), stand-in: ${STAND_IN:-none}, CLI: $CLI_WHAT, python: $PY, patch $PATCH, budget ${TOTAL_S} s"
+say "gpu-first-light: $(date -u +%FT%TZ), stand-in: ${STAND_IN:-none}, CLI: $CLI_WHAT, python: $PY (torch: ${TORCH_OK:-no}; peer in bench: ${BENCH_PEER[*]:-no}), patch $PATCH, budget ${TOTAL_S} s"
 
 # GPU memory trace for the whole run (flat over timed iterations is what issue 14 asks to see).
 if command -v nvidia-smi >/dev/null 2>&1; then
@@ -197,20 +219,27 @@ cp "$WORK/logs/01-probe.log" "$OUT/env.txt" 2>/dev/null
 for m in "${MATHS[@]}"; do
   step "verify-$BACKEND-$m" 30 "${CLI[@]}" verify --backend "$BACKEND" --model all --math "$m"
 done
-step device-ops 10 "${CLI[@]}" verify --device-ops
-step iteration 20 "${CLI[@]}" verify --iteration --backend "$BACKEND"
+# Exit 3 from --device-ops: no CUDA device could be opened (distinct from wrong numbers, exit 1).
+step device-ops 15 "${CLI[@]}" verify --device-ops "${DEVICE_OPS[@]}"
+# The reference side is the CPU with onnxruntime, or the float64 reference conv (the GPU bundle has no onnxruntime).
+step iteration 25 "${CLI[@]}" verify --iteration --backend "$BACKEND" "${ITER_REF[@]}"
 
 for m in "${MATHS[@]}"; do
   box=70
   [ "$m" = tf32 ] && box=50
+  peer=("${BENCH_PEER[@]}")
+  [ "$STAND_IN" = cpu ] && [ "$m" != fp32 ] && peer=() # the CPU peer runs fp32 only
+  [ ${#peer[@]} -gt 0 ] && box=$((box + 35)) # PyTorch start-up and its timed iterations, three times
   step "bench-rows1-3-$m" $box "${CLI[@]}" bench --backends "$BACKENDS" --rows "$ROWS" --input "$PATCH" --math "$m" \
-    "${BENCH_ITERS[@]}" --results "$WORK/results" --no-report
+    "${BENCH_ITERS[@]}" "${peer[@]}" --results "$WORK/results" --no-report
 done
 
-PEER_MATHS=$(IFS=,; echo "${MATHS[*]}")
-[ "$STAND_IN" = cpu ] && PEER_MATHS=fp32 # the CPU has no tf32
-step pytorch-peer 70 "$PY" "$PEER" "${PEER_DEV[@]}" --model all --math "$PEER_MATHS" --patch "$PATCH" \
-  --out "$WORK/peer/pytorch-peer.json"
+if [ ${#BENCH_PEER[@]} -eq 0 ]; then # a CLI without bench --peer: the peer as a step of its own
+  PEER_MATHS=$(IFS=,; echo "${MATHS[*]}")
+  [ "$STAND_IN" = cpu ] && PEER_MATHS=fp32 # the CPU has no tf32
+  step pytorch-peer 70 "$PY" "$PEER" "${PEER_DEV[@]}" --model all --math "$PEER_MATHS" --patch "$PATCH" \
+    --out "$WORK/peer/pytorch-peer.json"
+fi
 
 step tune-scaled 185 "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" --time-limit 3m \
   --results "$WORK/results"

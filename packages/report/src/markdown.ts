@@ -2,6 +2,7 @@ import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
 import type { BenchRun } from '@unet3d/results';
 import { cell, fmt, fmtBytes } from './format.js';
 import { nonConvBandwidthLines } from './non-conv-bandwidth.js';
+import { peerLines } from './peer-table.js';
 import type { Table1Line } from './table1.js';
 
 export interface MarkdownInput {
@@ -175,6 +176,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     ...memoryLines(run),
     '',
     ...nonConvBandwidthLines(run).flatMap((l, i, all) => (i === all.length - 1 ? [l, ''] : [l])),
+    ...peerLines(run), // `bench --peer` only
     '## Figures',
     '',
     'Figures count 1 MAC = 2 FLOP.',

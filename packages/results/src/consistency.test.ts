@@ -55,6 +55,32 @@ describe('results self-consistency on load', () => {
     );
   });
 
+  it('loads a peer timing whose median follows its samples, refuses one that does not', async () => {
+    const peer = {
+      implementation: 'pytorch',
+      version: '1.13.1',
+      device: 'cpu',
+      deviceName: 'AMD EPYC',
+      threads: 2,
+      mathMode: 'fp32',
+      warmupIterations: 1,
+      samplesMs: [300, 100, 200], // median 200, by hand
+      medianMs: 200,
+    };
+    const run = JSON.parse(await readFile(committed, 'utf8'));
+    run.rows[0].peer = peer;
+    const dir = await mkdtemp(join(tmpdir(), 'unet3d-consistency-'));
+    await writeFile(join(dir, 'peer.json'), JSON.stringify(run));
+    const loaded = await loadResults(join(dir, 'peer.json'));
+    expect(loaded.rows[0]!.peer).toMatchObject({ medianMs: 200, details: {} });
+    const line = await refusal((r) => {
+      r.rows[0].peer = { ...peer, medianMs: 100 };
+    });
+    expect(line).toMatch(
+      /rows\[0\] \(baseline-cudnn\)\.peer\.medianMs is 100 but the median of its samplesMs is 200/,
+    );
+  });
+
   it('refuses an edited sample (the stored median and spread no longer follow)', async () => {
     const line = await refusal((run) => {
       run.rows[1].samplesMs[0] = 1;

@@ -14,7 +14,7 @@ function close(stored: number, recomputed: number): boolean {
  * "`path` is X but Y gives Z", or null when the run is self-consistent. Checked, for every row with samples:
  * medianMs and spread (min, p25, p75, max, iqr, mad: R type-7 quantiles, as `summarizeSamples`), the
  * GFLOP/s in both conventions (iterationMacs / median), and for an 'ok' row the number of samples against
- * provenance.timing.iterations; for every per-layer entry its medianMs (null exactly when it has no
+ * provenance.timing.iterations; a peer's medianMs against its samplesMs; for every per-layer entry its medianMs (null exactly when it has no
  * samples); and the harness overhead's medianMs. (The schema has no stored speedups: reports derive them.)
  */
 export function firstInconsistency(run: BenchRun): string | null {
@@ -47,6 +47,12 @@ export function firstInconsistency(run: BenchRun): string | null {
             return `${at}.gflopPerSecond.${key} is ${row.gflopPerSecond[key]} but iterationMacs / median gives ${rate[key]}`;
           }
         }
+      }
+    }
+    if (row.peer) {
+      const m = median(row.peer.samplesMs);
+      if (!close(row.peer.medianMs, m)) {
+        return `${at}.peer.medianMs is ${row.peer.medianMs} but the median of its samplesMs is ${m}`;
       }
     }
     for (const [j, e] of row.perLayer.entries()) {

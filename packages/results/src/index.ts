@@ -4,6 +4,7 @@ export * from './device-slug.js';
 export * from './find.js';
 export * from './issues.js';
 export * from './load.js';
+export * from './peer-schema.js';
 export * from './provenance-schema.js';
 export * from './row-metrics.js';
 export * from './row-schema.js';

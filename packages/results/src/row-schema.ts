@@ -1,5 +1,6 @@
 import { PAPER_IMPLEMENTATIONS } from '@unet3d/paper';
 import { z } from 'zod';
+import { PeerTimingSchema } from './peer-schema.js';
 
 const nonNegative = z.number().nonnegative();
 
@@ -92,6 +93,8 @@ const RowObjectSchema = z.object({
   peakHostRssBytes: nonNegative.nullable(),
   peakDeviceBytes: nonNegative.nullable(),
   accuracy: AccuracySchema.optional(),
+  /** The same row timed by a framework peer in the same run (`bench --peer`), when one was found. */
+  peer: PeerTimingSchema.optional(),
 });
 
 export const RowSchema = RowObjectSchema.superRefine((row, ctx) => {

@@ -6,11 +6,12 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import {
   externalNames,
@@ -40,9 +41,17 @@ export interface BundleOptions {
   minify?: boolean;
   /** Write unet3d.mjs.map beside the bundle. Default false. */
   sourcemap?: boolean;
+  /**
+   * The GPU bundle: without the CPU backend's onnxruntime binaries (NativePackage.cpuOnly), packed as
+   * `<outDir>.tar.xz` beside the folder (GPU_BUNDLE_MAX_BYTES at most, else an error). Default false.
+   */
+  gpu?: boolean;
   /** Progress lines. */
   log?: (line: string) => void;
 }
+
+/** Largest accepted GPU bundle archive (issue 14: it must travel with a short GPU lease). */
+export const GPU_BUNDLE_MAX_BYTES = 20e6;
 
 export interface BundledPackage {
   name: string;
@@ -62,6 +71,28 @@ export interface BundleResult {
   packages: BundledPackage[];
   /** esbuild's warnings, one line each (e.g. optional requires left to run time). */
   warnings: string[];
+  /** The GPU bundle's `.tar.xz` (path and bytes), when `gpu` was set. */
+  archive?: { path: string; bytes: number };
+}
+
+/**
+ * Pack `dir` as `<dir>.tar.xz` (one top folder, the bundle's name) with the system `tar` and `xz` — the
+ * tools the receiving machine unpacks it with (`tar -xJf`). Written under a temporary name, then renamed.
+ */
+export function packTarXz(dir: string): { path: string; bytes: number } {
+  const path = `${dir}.tar.xz`;
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    execFileSync('tar', ['-C', dirname(dir), '--owner=0', '--group=0', '-cJf', tmp, basename(dir)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, XZ_OPT: '-6' },
+    });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new Error(`cannot pack ${dir} with tar + xz: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return { path, bytes: statSync(path).size };
 }
 
 /** Refuse to empty a folder that does not look like an earlier bundle (a mistyped --out). */
@@ -172,7 +203,9 @@ function folderSize(dir: string): { files: number; bytes: number } {
 export async function buildBundle(options: BundleOptions): Promise<BundleResult> {
   const log = options.log ?? (() => {});
   const repoRoot = resolve(options.repoRoot);
-  const outDir = resolve(options.outDir ?? join(repoRoot, 'dist-bundle', 'unet3d'));
+  const outDir = resolve(
+    options.outDir ?? join(repoRoot, 'dist-bundle', options.gpu ? 'unet3d-gpu' : 'unet3d'),
+  );
   const entrySource = join(repoRoot, 'packages', 'bench', 'src', 'bin.ts');
   if (!existsSync(entrySource)) throw new Error(`not the unet3d-bench repository root: ${repoRoot}`);
   const esbuild = await import('esbuild');
@@ -209,6 +242,7 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   const packages: BundledPackage[] = [];
   const dirs = new Map<string, string>();
   for (const pkg of NATIVE_PACKAGES) {
+    if (options.gpu && pkg.cpuOnly) continue;
     const parent = parentOf(pkg);
     const wanted = pkg.always || used.has(pkg.name) || (parent !== undefined && used.has(parent.name));
     if (!wanted) continue;
@@ -230,6 +264,12 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   const commit = git(repoRoot, ['rev-parse', 'HEAD']) ?? 'unknown';
   const dirty = (git(repoRoot, ['--no-optional-locks', 'status', '--porcelain']) ?? '') !== '';
   const builtAt = new Date().toISOString();
+  // The PyTorch peer (`bench --peer` finds it at pytorch-peer/train_step.py beside unet3d.mjs).
+  const peerScript = join(repoRoot, 'scripts', 'pytorch-peer', 'train_step.py');
+  if (existsSync(peerScript)) {
+    mkdirSync(join(outDir, 'pytorch-peer'), { recursive: true });
+    copyFileSync(peerScript, join(outDir, 'pytorch-peer', 'train_step.py'));
+  }
   const launcher = join(outDir, LAUNCHER_FILE);
   writeFileSync(launcher, launcherScript());
   chmodSync(launcher, 0o755);
@@ -244,6 +284,7 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
         builtAt,
         builtWith: { node: process.versions.node, esbuild: esbuild.version },
         platform: 'linux-x64-glibc',
+        variant: options.gpu ? 'gpu (no onnxruntime: the CPU backend is not included)' : 'full',
         minNode: MIN_NODE_MAJOR,
         packages: packages.map(({ name, version }) => ({ name, version })),
       },
@@ -253,7 +294,19 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   );
 
   const total = folderSize(outDir);
+  let archive: BundleResult['archive'];
+  if (options.gpu) {
+    archive = packTarXz(outDir);
+    log(`packed ${relative(repoRoot, archive.path)}: ${(archive.bytes / 1e6).toFixed(1)} MB`);
+    if (archive.bytes > GPU_BUNDLE_MAX_BYTES) {
+      throw new Error(
+        `the GPU bundle ${archive.path} is ${(archive.bytes / 1e6).toFixed(1)} MB, over the ${GPU_BUNDLE_MAX_BYTES / 1e6} MB limit: ` +
+          'find what grew (BUILD-INFO.json lists the packages)',
+      );
+    }
+  }
   return {
+    ...(archive ? { archive } : {}),
     outDir,
     entry,
     entryBytes: statSync(entry).size,

@@ -22,6 +22,10 @@ export interface NativePackage {
   keepNative(rel: string): boolean;
   /** Folders (first path segment) never copied. */
   skipDirs?: readonly string[];
+  /** Keep this data file (fonts: `.ttf`) — by default a package's data files are not copied. */
+  keepAsset?(rel: string): boolean;
+  /** Needed only by the CPU backend: left out of the GPU bundle (`pnpm bundle --gpu`). */
+  cpuOnly?: boolean;
 }
 
 export const NATIVE_PACKAGES: readonly NativePackage[] = [
@@ -48,6 +52,7 @@ export const NATIVE_PACKAGES: readonly NativePackage[] = [
     keepNative: (rel) => rel.startsWith('bin/napi-v') && rel.includes('/linux/x64/'),
     // script/ is the postinstall downloader (adm-zip, global-agent): never needed at run time.
     skipDirs: ['script', 'lib'],
+    cpuOnly: true,
   },
   {
     name: 'onnxruntime-common',
@@ -55,6 +60,7 @@ export const NATIVE_PACKAGES: readonly NativePackage[] = [
     always: false,
     keepNative: () => false,
     skipDirs: ['lib'],
+    cpuOnly: true,
   },
   {
     name: '@resvg/resvg-js',
@@ -67,6 +73,15 @@ export const NATIVE_PACKAGES: readonly NativePackage[] = [
     resolveFrom: '@resvg/resvg-js',
     always: false,
     keepNative: (rel) => rel === 'resvgjs.linux-x64-gnu.node',
+  },
+  {
+    // The figures' font (packages/report figures/fonts.ts): `require.resolve`d at run time, so esbuild never
+    // sees it; only the two faces the report draws with.
+    name: 'dejavu-fonts-ttf',
+    resolveFrom: 'packages/report',
+    always: true,
+    keepNative: () => false,
+    keepAsset: (rel) => rel === 'ttf/DejaVuSans.ttf' || rel === 'ttf/DejaVuSans-Bold.ttf',
   },
 ];
 
@@ -83,6 +98,7 @@ export function externalNames(): string[] {
 const NATIVE_FILE = /\.(node|dylib|dll)$|\.so(\.\d+)*$/;
 const CODE_FILE = /\.(js|cjs|mjs|json)$/;
 const LICENSE_FILE = /^(licen[sc]e|copying|notice)(\.[a-z]+)?$/i;
+const ASSET_FILE = /\.ttf$/;
 
 /** Should this file of a native package go into the bundle? `rel` is '/'-separated, relative to the package. */
 export function keepFile(pkg: NativePackage, rel: string): boolean {
@@ -91,6 +107,7 @@ export function keepFile(pkg: NativePackage, rel: string): boolean {
   if (parts.includes('node_modules')) return false;
   if (parts.length > 1 && pkg.skipDirs?.includes(parts[0] ?? '')) return false;
   if (NATIVE_FILE.test(base)) return pkg.keepNative(rel);
+  if (ASSET_FILE.test(base)) return pkg.keepAsset?.(rel) ?? false;
   if (LICENSE_FILE.test(base)) return true;
   if (base.endsWith('.map') || base.startsWith('tsconfig')) return false;
   return CODE_FILE.test(base);

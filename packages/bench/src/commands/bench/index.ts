@@ -45,6 +45,14 @@ export function register(program: Command): void {
       1800,
     )
     .option('--no-report', 'do not regenerate the report after the run')
+    .option(
+      '--peer',
+      'also time the PyTorch peer after each row, same configuration (needs a Python with torch)',
+    )
+    .option(
+      '--python <path>',
+      'the Python with torch for --peer (default /opt/torch/.venv/bin/python3, else python3)',
+    )
     .addOption(new Option('--inject-crash <rowId>', 'test hook: make this row crash').hideHelp())
     .action(async (opts: BenchOptions) => {
       const { runBench } = await import('./run-bench.js');

@@ -6,6 +6,7 @@ import { cudaChildEnvIfPresent } from '../../cuda-module.js';
 import { toResultsRow } from './assemble-run.js';
 import { type BackendsOption, parseBackendsOption, selectRows } from './backend-plan.js';
 import { BenchProgress } from './bench-progress.js';
+import { BenchPeer } from './peer.js';
 import type { IterationCounts, RowJob, RowOutcome } from './row-job.js';
 import { runRowInChild } from './row-process.js';
 import { runProvenance } from './run-provenance.js';
@@ -26,6 +27,9 @@ export interface BenchOptions {
   timeout: number;
   report: boolean;
   injectCrash?: string;
+  /** `--peer`, `--python`: time the PyTorch peer after each row (peer.ts). */
+  peer?: boolean;
+  python?: string;
 }
 
 const QUICK_PATCH: [number, number, number] = [16, 64, 64];
@@ -64,7 +68,7 @@ interface RowsRun {
 }
 
 /** Run each job in its own child process, one after the other, with a progress display. */
-async function runJobs(jobs: readonly RowJob[], timeoutS: number): Promise<RowsRun> {
+async function runJobs(jobs: readonly RowJob[], timeoutS: number, peer?: BenchPeer): Promise<RowsRun> {
   const env = await cudaChildEnvIfPresent();
   const progress = new BenchProgress(jobs.length);
   const rows: BenchRowInput[] = [];
@@ -78,7 +82,7 @@ async function runJobs(jobs: readonly RowJob[], timeoutS: number): Promise<RowsR
     });
     const row = toResultsRow(job, result);
     progress.endRow(row);
-    rows.push(row);
+    rows.push(peer ? await peer.attach(job, row) : row); // --peer: the PyTorch peer, right after our row
     if (result.kind === 'outcome' && result.outcome.status === 'ok') outcomes.push(result.outcome);
   }
   progress.stop();
@@ -127,8 +131,10 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const started = new Date();
   const backends = parseBackendsOption(opts.backends);
   const jobs = planJobs(opts, backends);
-  const { rows, outcomes } = await runJobs(jobs, opts.timeout);
+  const peer = await BenchPeer.open(opts); // --peer (peer.ts); undefined without it or without torch
+  const { rows, outcomes } = await runJobs(jobs, opts.timeout, peer);
   const notes = backendNotes(backends, jobs, rows);
+  if (peer) notes.push(...peer.notes());
   const first = jobs[0];
   if (opts.quick && first) notes.push(`Quick smoke run: patch ${first.patch.join('×')}.`);
   const provenance = await runProvenance({

@@ -1,11 +1,10 @@
-import { formatShape } from '@unet3d/core';
+import { ConfigError, formatShape } from '@unet3d/core';
 import {
   type ConformanceResult,
   checkBackendAgainstReference,
   formatConformanceResult,
 } from '@unet3d/core/testing';
 import type { Command } from 'commander';
-import { openBackend } from '../../backends.js';
 import {
   DEFAULT_TOLERANCE,
   parseMathMode,
@@ -13,10 +12,18 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
 } from '../../options.js';
+import { openBackendFamily } from './backend-family.js';
+import { runDeviceOps } from './run-device-ops.js';
+import { runIteration } from './run-iteration.js';
+import { VERIFY_EXIT } from './verify-exit.js';
 import { modelConvWorkloads, parseModels, VERIFY_PATCH } from './workloads.js';
 
 interface VerifyOptions {
-  backend: string;
+  backend?: string;
+  deviceOps?: boolean;
+  iteration?: boolean;
+  device: string;
+  reference: string;
   model: string;
   input?: string;
   batch: string;
@@ -29,12 +36,24 @@ interface VerifyOptions {
 /**
  * `unet3d verify --backend <name>`: every conv workload of the model(s) at a reduced patch, each pass, through
  * the backend and through the float64 reference; exits 1 when any error exceeds the tolerance.
+ * `--device-ops`: the device's non-conv ops against the float64 CPU device (run-device-ops.ts).
+ * `--iteration --backend <name>`: one training iteration against the CPU (run-iteration.ts).
+ * A paper implementation's backend name means its family (backend-family.ts: `tvm` → tvm, else tvm-cpu).
+ * Exit codes: VERIFY_EXIT.
  */
 export function register(program: Command): void {
   program
     .command('verify')
     .description('check a conv backend against the float64 reference on every conv workload of the models')
-    .requiredOption('--backend <name>', 'conv backend to check (onnxruntime, cudnn, tvm, reference)')
+    .option('--backend <name>', 'conv backend to check (onnxruntime, cudnn, tvm = tvm or tvm-cpu, reference)')
+    .option('--device-ops', "check the device's non-conv ops against the float64 CPU device")
+    .option('--device <kind>', 'device under test for --device-ops: cuda | cpu (CPU self-check)', 'cuda')
+    .option('--iteration', 'check one training iteration of --backend (+ its device) against the CPU')
+    .option(
+      '--reference <name>',
+      'CPU reference of --iteration: auto (onnxruntime, else reference) | onnxruntime | reference',
+      'auto',
+    )
     .option('--model <name>', 'baseline | strided | scaled | all (or a comma list)', 'all')
     .option('--input <D,H,W>', `reduced patch (default ${VERIFY_PATCH.join(',')})`)
     .option('--batch <n>', 'batch size', '1')
@@ -48,6 +67,27 @@ export function register(program: Command): void {
 }
 
 export async function runVerify(opts: VerifyOptions): Promise<number> {
+  const tol = opts.tolerance ? parsePositiveNumber(opts.tolerance, '--tolerance') : undefined;
+  const common = {
+    seed: Number(opts.seed),
+    json: opts.json === true,
+    ...(tol !== undefined ? { tolerance: tol } : {}),
+  };
+  if (opts.deviceOps && opts.iteration) {
+    throw new ConfigError('--device-ops and --iteration are separate checks', 'run verify once for each');
+  }
+  if (opts.deviceOps) return runDeviceOps({ ...common, device: opts.device });
+  if (!opts.backend) {
+    throw new ConfigError(
+      'verify needs --backend <name> (or --device-ops)',
+      'e.g. `unet3d verify --backend onnxruntime`',
+    );
+  }
+  if (opts.iteration) return runIteration({ ...common, backend: opts.backend, reference: opts.reference });
+  return runConvVerify({ ...opts, backend: opts.backend });
+}
+
+async function runConvVerify(opts: VerifyOptions & { backend: string }): Promise<number> {
   const models = parseModels(opts.model);
   const patch = opts.input ? parsePatch(opts.input) : VERIFY_PATCH;
   const batch = parsePositiveInt(opts.batch, '--batch');
@@ -57,13 +97,14 @@ export async function runVerify(opts: VerifyOptions): Promise<number> {
     : DEFAULT_TOLERANCE[mathMode];
   const seed = Number(opts.seed);
   const workloads = modelConvWorkloads(models, patch, batch);
-  const opened = await openBackend(opts.backend, { mathMode });
+  const opened = await openBackendFamily(opts.backend, { mathMode });
+  const backendName = opened.backend.name;
   const started = performance.now();
   let results: ConformanceResult[];
   try {
     if (!opts.json) {
       process.stdout.write(
-        `verify ${opts.backend} (${mathMode}, tolerance ${tolerance}) on ${opened.device.name}: ` +
+        `verify ${backendName} (${mathMode}, tolerance ${tolerance}) on ${opened.device.name}: ` +
           `${workloads.length} conv workloads of ${models.join(', ')} at ${formatShape([batch, ...patch])}\n`,
       );
     }
@@ -81,7 +122,7 @@ export async function runVerify(opts: VerifyOptions): Promise<number> {
   if (opts.json) {
     const json = {
       command: 'verify',
-      backend: opts.backend,
+      backend: backendName,
       mathMode,
       tolerance,
       models,
@@ -104,7 +145,7 @@ export async function runVerify(opts: VerifyOptions): Promise<number> {
         : `FAIL: ${failed.length} of ${results.length} checks above ${tolerance} (worst rel ${worst.toExponential(2)})\n`,
     );
   }
-  return failed.length === 0 ? 0 : 1;
+  return failed.length === 0 ? VERIFY_EXIT.pass : VERIFY_EXIT.fail;
 }
 
 /** JSON has no Infinity: a failure without a number is null (its `error` says why). */

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { backendFamily } from './backend-family.js';
+import { VERIFY_EXIT } from './verify-exit.js';
 import { modelConvWorkloads, parseModels } from './workloads.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -58,5 +61,82 @@ describe('verify', () => {
     expect(cudnn.code).toBe(1);
     expect(cudnn.stderr.trim().split('\n')).toHaveLength(1);
     expect(cudnn.stderr).toMatch(/backend 'cudnn'/);
+  });
+
+  it('--backend tvm means the tvm family (CUDA target, then tvm-cpu), from the paper candidate lists', async () => {
+    expect(backendFamily('tvm')).toEqual(['tvm', 'tvm-cpu']);
+    expect(backendFamily('cudnn')).toEqual(['cudnn']);
+    expect(backendFamily('onnxruntime')).toEqual(['onnxruntime']);
+    const r = await cli(['verify', '--backend', 'tvm', '--model', 'strided']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/backend 'tvm' \(tried tvm, tvm-cpu\) cannot be used: tvm: .*; tvm-cpu: /);
+  });
+});
+
+describe('verify --device-ops', () => {
+  it.skipIf(existsSync('/dev/nvidia0'))(
+    'without a CUDA device: one line and an exit code of its own',
+    async () => {
+      const r = await cli(['verify', '--device-ops']);
+      expect(r.code).toBe(VERIFY_EXIT.noCudaDevice);
+      expect(r.code).not.toBe(VERIFY_EXIT.fail);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^unet3d: verify --device-ops needs a CUDA device: .*use --device cpu/),
+      ]);
+    },
+  );
+
+  it('--device cpu: the float32 CPU device against the float64 one, every op, as JSON', async () => {
+    const r = await cli(['verify', '--device-ops', '--device', 'cpu', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.check).toBe('device-ops');
+    expect(json.pass).toBe(true);
+    expect(new Set(json.checks.map((c: { op: string }) => c.op)).size).toBe(15); // DeviceOps, counted by hand
+    // float32 rounding is visible but far below 1e-4.
+    expect(json.worst.maxRelError).toBeGreaterThan(1e-9);
+    expect(json.worst.maxRelError).toBeLessThan(1e-5);
+  });
+
+  it('a tolerance no float32 device meets fails with exit 1', async () => {
+    const r = await cli(['verify', '--device-ops', '--device', 'cpu', '--tolerance', '1e-12']);
+    expect(r.code).toBe(VERIFY_EXIT.fail);
+    expect(r.stdout).toMatch(/^FAIL: \d+ outputs of 15 device ops/m);
+  });
+});
+
+describe('verify --iteration', () => {
+  it('the reference backend on the CPU against onnxruntime: loss and every gradient within 1e-3', async () => {
+    const r = await cli(['verify', '--iteration', '--backend', 'reference', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({
+      check: 'iteration',
+      backend: 'reference',
+      reference: 'onnxruntime',
+      pass: true,
+    });
+    expect(json.reports.map((x: { network: string }) => x.network)).toEqual([
+      'tiny-baseline',
+      'tiny-strided',
+    ]);
+    for (const rep of json.reports) {
+      // Two different conv implementations: not bit-identical, yet well inside the tolerance.
+      expect(rep.worst.relError).toBeGreaterThan(0);
+      expect(rep.worst.relError).toBeLessThan(1e-4);
+      expect(rep.checks.filter((c: { what: string }) => c.what.startsWith('grad ')).length).toBeGreaterThan(
+        20,
+      );
+    }
+  });
+
+  it('needs --backend, one line', async () => {
+    const r = await cli(['verify', '--iteration']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/verify needs --backend/)]);
   });
 });
