@@ -1,11 +1,11 @@
-import { formatShape } from '@unet3d/core';
+import { formatShape, MATH_MODES } from '@unet3d/core';
 import {
   type ConformanceResult,
   checkBackendAgainstReference,
   formatConformanceResult,
 } from '@unet3d/core/testing';
-import type { Command } from 'commander';
-import { openBackend } from '../../backends.js';
+import { type Command, Option } from 'commander';
+import { knownBackendNames, openBackend } from '../../backends.js';
 import {
   DEFAULT_TOLERANCE,
   parseMathMode,
@@ -34,11 +34,15 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('check a conv backend against the float64 reference on every conv workload of the models')
-    .requiredOption('--backend <name>', 'conv backend to check (onnxruntime, cudnn, tvm, reference)')
+    .addOption(
+      new Option('--backend <name>', 'conv backend to check')
+        .choices(knownBackendNames())
+        .makeOptionMandatory(),
+    )
     .option('--model <name>', 'baseline | strided | scaled | all (or a comma list)', 'all')
     .option('--input <D,H,W>', `reduced patch (default ${VERIFY_PATCH.join(',')})`)
     .option('--batch <n>', 'batch size', '1')
-    .option('--math <mode>', 'math mode: fp32 | tf32 | bf16', 'fp32')
+    .addOption(new Option('--math <mode>', 'math mode').choices(MATH_MODES).default('fp32'))
     .option('--tolerance <rel>', 'largest accepted relative error (default fp32 1e-4, tf32 5e-3, bf16 3e-2)')
     .option('--seed <n>', 'seed of the random operands', '1')
     .option('--json', 'print a JSON object instead of text')
