@@ -15,7 +15,7 @@
 // Needs: node ≥ 20, pnpm 10, npm, the npm registry (or a warm npm cache). Exit 0 only if every check passed.
 // onnxruntime-node's download of extra binaries is skipped with ONNXRUNTIME_NODE_INSTALL=skip (its CPU
 // binaries are inside the npm package).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -141,13 +141,35 @@ for (const [name, t] of [...tarballs].sort()) {
     ![...t.files].some((f) => f.endsWith('.map') || f.startsWith('src/')),
     `${name}: no source maps, no src/`,
   );
-  const publint = run('pnpm', ['exec', 'publint', 'run', t.path, '--strict'], { cwd: repoRoot });
-  check(publint.code === 0, `${name}: publint --strict`) || say(publint.stdout + publint.stderr);
-  const attw = run('pnpm', ['exec', 'attw', t.path, '--profile', 'esm-only', '--format', 'table-flipped'], {
-    cwd: repoRoot,
-  });
-  check(attw.code === 0, `${name}: attw --profile esm-only`) || say(attw.stdout + attw.stderr);
 }
+// publint and attw: their own processes, two at a time (binaries called directly: no `pnpm exec` start-up).
+const binDir = join(repoRoot, 'node_modules', '.bin');
+function runAsync(cmd, args) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: repoRoot, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+}
+const lintJobs = [...tarballs].sort().flatMap(([name, t]) => [
+  { what: `${name}: publint --strict`, cmd: join(binDir, 'publint'), args: ['run', t.path, '--strict'] },
+  {
+    what: `${name}: attw --profile esm-only`,
+    cmd: join(binDir, 'attw'),
+    args: [t.path, '--profile', 'esm-only', '--format', 'table-flipped'],
+  },
+]);
+const lintResults = new Array(lintJobs.length);
+let nextJob = 0;
+async function lintWorker() {
+  while (nextJob < lintJobs.length) {
+    const i = nextJob++;
+    lintResults[i] = await runAsync(lintJobs[i].cmd, lintJobs[i].args);
+  }
+}
+await Promise.all([lintWorker(), lintWorker()]);
+for (const [i, job] of lintJobs.entries())
+  check(lintResults[i].code === 0, job.what) || say(lintResults[i].out);
 say(`tarballs checked in ${secs()}`);
 
 // ---- 2. install with plain npm, outside the repo ----------------------------------------------------------------
