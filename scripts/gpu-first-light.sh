@@ -136,7 +136,7 @@ elif [ -x "$REPO/dist-bundle/unet3d/unet3d" ]; then
   CLI=("$REPO/dist-bundle/unet3d/unet3d")
   CLI_WHAT="bundle dist-bundle/unet3d with ${NODE:-no node}"
 else
-  CLI=(pnpm --silent --dir "$REPO" unet3d)
+  CLI=(pnpm --silent --dir "$REPO" exec unet3d)
   CLI_WHAT="pnpm unet3d from the checkout $REPO"
 fi
 PY=python3

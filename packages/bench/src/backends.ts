@@ -77,7 +77,7 @@ export async function loadBackend(name: string): Promise<void> {
   }
   throw new ConfigError(
     `backend '${name}' is not installed (${pkg} ${lastMissing ? 'cannot be imported' : 'does not register it'})`,
-    `install/build ${pkg}, or use --backend onnxruntime`,
+    `install it next to @unet3d/bench: npm install ${pkg} (in a checkout: pnpm install)`,
   );
 }
 
@@ -154,7 +154,7 @@ export async function openBackend(name: string, options: OpenBackendOptions = {}
       `backend '${name}' cannot be used: ${reason}`,
       name === 'onnxruntime'
         ? undefined
-        : 'run `pnpm unet3d verify --backend onnxruntime` for the CPU default',
+        : 'the CPU default: unet3d verify --backend onnxruntime (npm install @unet3d/backend-onnxruntime)',
     );
   }
 }

@@ -13,7 +13,7 @@ export async function loadCudaModule(): Promise<CudaModule> {
   } catch (err) {
     throw new DeviceError(
       `@unet3d/cuda cannot be loaded: ${errorToOneLine(err)}`,
-      'install @unet3d/cuda for the GPU backends, or use a CPU backend',
+      'for the GPU backends: npm install @unet3d/cuda @unet3d/backend-cudnn; or use the CPU backend onnxruntime',
     );
   }
 }

@@ -50,7 +50,7 @@ export interface BuiltObject {
 /** Optimised, tuned for this CPU, position-independent shared object. */
 export const DEFAULT_FLAGS: readonly string[] = ['-O3', '-march=native', '-fPIC', '-shared'];
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env.UNET3D_NATIVE_CACHE || path.join(os.homedir(), '.cache', 'unet3d', 'native');
 }
 

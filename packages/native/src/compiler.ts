@@ -21,7 +21,7 @@ export interface FindCompilerOptions {
   /** A compiler name or path; overrides `env.CC`. */
   cc?: string;
   /** Environment to read `CC` and `PATH` from (default: process.env). */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const INSTALL_HINT = 'install gcc or clang (e.g. `apt-get install gcc`), or set CC to a C compiler';

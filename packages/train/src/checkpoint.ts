@@ -35,7 +35,7 @@ interface HeaderTensor {
   length: number;
 }
 
-export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
+export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
   let offset = 0;
   const tensors: HeaderTensor[] = ckpt.state.tensors.map((t) => {
     const entry = { name: t.name, shape: [...t.shape], offset, length: t.data.length };
@@ -64,7 +64,8 @@ export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
   return Buffer.concat([body, digest]);
 }
 
-export function decodeCheckpoint(buf: Buffer, path: string): Checkpoint {
+export function decodeCheckpoint(bytes: Uint8Array, path: string): Checkpoint {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const corrupt = (why: string): DataFileError =>
     new DataFileError(
       `checkpoint ${path} is corrupt (${why})`,

@@ -39,7 +39,7 @@ export class CompileCache {
     return this.dir ? path.join(this.dir, `${key}.${ext}`) : null;
   }
 
-  get(key: string, ext = 'cubin'): Buffer | undefined {
+  get(key: string, ext = 'cubin'): Uint8Array | undefined {
     const f = this.file(key, ext);
     if (!f) return undefined;
     try {

@@ -46,7 +46,7 @@ export interface CompileRequest {
 }
 
 export interface CompileResult {
-  readonly cubin: Buffer;
+  readonly cubin: Uint8Array;
   readonly log: string;
   readonly key: string;
   readonly cached: boolean;

@@ -31,7 +31,7 @@ export class CudaProgram {
   private constructor(
     readonly ctx: CudaContext,
     readonly name: string,
-    cubin: Buffer,
+    cubin: Uint8Array,
   ) {
     const d = ctx.driver;
     this.module =
@@ -41,7 +41,7 @@ export class CudaProgram {
     this.view = new DataView(koffi.view(this.scratch, SCRATCH_BYTES));
   }
 
-  static load(ctx: CudaContext, name: string, cubin: Buffer): CudaProgram {
+  static load(ctx: CudaContext, name: string, cubin: Uint8Array): CudaProgram {
     return new CudaProgram(ctx, name, cubin);
   }
 

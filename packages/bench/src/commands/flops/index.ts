@@ -1,5 +1,12 @@
-import { computeFlopsReport, flopsReportJson, renderFlopsTable } from '@unet3d/flops';
-import type { Command } from 'commander';
+import {
+  computeFlopsReport,
+  DEVICE_PROFILES,
+  flopsReportJson,
+  PRECISIONS,
+  renderFlopsTable,
+} from '@unet3d/flops';
+import { MODEL_NAMES } from '@unet3d/model';
+import { type Command, Option } from 'commander';
 import { parseFlopsOptions } from './flops-options.js';
 
 export { type FlopsOptions, type FlopsRawOptions, parseFlopsOptions } from './flops-options.js';
@@ -9,12 +16,19 @@ export function register(program: Command): void {
   program
     .command('flops')
     .description('per-layer FLOP (forward, backward-data, backward-filter), parameters, bytes and totals')
-    .requiredOption('--model <name>', 'baseline | strided | scaled')
+    .addOption(new Option('--model <name>', 'the network').choices(MODEL_NAMES).makeOptionMandatory())
     .option('--input <D,H,W>', 'patch size z,y,x (default 64,128,128)')
     .option('--batch <N>', 'batch size (default 1)')
     .option('--channels <c0,...,c4>', 'channels per level (default: the model’s paper channels)')
-    .option('--device <profile>', 'device profile for the roofline bound (default titan-x-pascal)')
-    .option('--precision <p>', 'fp32 | tf32 | fp16-bf16 for the roofline bound (default fp32)')
+    .addOption(
+      new Option(
+        '--device <profile>',
+        'device profile for the roofline bound (default titan-x-pascal)',
+      ).choices(DEVICE_PROFILES.map((d) => d.id)),
+    )
+    .addOption(
+      new Option('--precision <p>', 'precision of the roofline bound (default fp32)').choices(PRECISIONS),
+    )
     .option('--json', 'print one JSON document instead of the table')
     .action((raw: Record<string, unknown>) => {
       const options = parseFlopsOptions({

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@unet3d/core';
-import { type AnalyticSource, flopsAnalytic, writeReport } from '@unet3d/report';
+import { type AnalyticSource, flopsAnalytic, type WrittenReport, writeReport } from '@unet3d/report';
 import { newestResultsPerDevice } from '@unet3d/results';
 import { loadAll, printErrors } from './load-all.js';
 import { tuningLogsFor } from './tuning-logs.js';
@@ -11,6 +11,8 @@ export interface ReportCommandOptions {
   /** Output folder; default `<folder of the results file>/report`. */
   readonly out?: string | undefined;
   readonly results: string;
+  /** Print one JSON document (`{ command, reports: [{ source, markdown, json, figures }] }`) instead of text. */
+  readonly json?: boolean | undefined;
 }
 
 export interface ReportIo {
@@ -36,7 +38,7 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
   if (files.length === 0) {
     throw new ConfigError(
       `no results files under ${opts.results}/ (expected ${opts.results}/<device>/<timestamp>.json)`,
-      'run `pnpm bench` first, or pass results files: `pnpm unet3d report <file.json>`',
+      'run `unet3d bench` first (`pnpm bench` in a checkout), or pass results files: `unet3d report <file.json>`',
     );
   }
   const { runs, errors } = await loadAll(files);
@@ -45,12 +47,19 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
     return 1;
   }
   const analytic = io.analytic ?? flopsAnalytic();
+  const reports: { source: string; markdown: string; json: string; figures: WrittenReport['figures'] }[] = [];
   for (const [i, run] of runs.entries()) {
     const file = files[i]!;
     const outDir = reportDirFor(file, opts.out, files.length > 1);
     const tuning = await tuningLogsFor(opts.results, run);
     const written = await writeReport({ run, source: file, outDir, analytic, ...(tuning ? { tuning } : {}) });
-    io.out(`report: ${written.markdown} (from ${file}; ${written.figures.length} figures as SVG + PNG)\n`);
+    reports.push({ source: file, ...written });
+    if (!opts.json) {
+      io.out(
+        `report: ${written.markdown} (from ${file}; ${written.figures.length} figures as SVG, PNG and PDF)\n`,
+      );
+    }
   }
+  if (opts.json) io.out(`${JSON.stringify({ command: 'report', reports }, null, 2)}\n`);
   return 0;
 }

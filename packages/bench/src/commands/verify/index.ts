@@ -1,10 +1,11 @@
-import { ConfigError, formatShape } from '@unet3d/core';
+import { ConfigError, formatShape, MATH_MODES } from '@unet3d/core';
 import {
   type ConformanceResult,
   checkBackendAgainstReference,
   formatConformanceResult,
 } from '@unet3d/core/testing';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { knownBackendNames } from '../../backends.js';
 import {
   DEFAULT_TOLERANCE,
   parseMathMode,
@@ -45,7 +46,11 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('check a conv backend against the float64 reference on every conv workload of the models')
-    .option('--backend <name>', 'conv backend to check (onnxruntime, cudnn, tvm = tvm or tvm-cpu, reference)')
+    .addOption(
+      new Option('--backend <name>', 'conv backend to check (tvm = tvm, else tvm-cpu)').choices(
+        knownBackendNames(),
+      ),
+    )
     .option('--device-ops', "check the device's non-conv ops against the float64 CPU device")
     .option('--device <kind>', 'device under test for --device-ops: cuda | cpu (CPU self-check)', 'cuda')
     .option('--iteration', 'check one training iteration of --backend (+ its device) against the CPU')
@@ -57,7 +62,7 @@ export function register(program: Command): void {
     .option('--model <name>', 'baseline | strided | scaled | all (or a comma list)', 'all')
     .option('--input <D,H,W>', `reduced patch (default ${VERIFY_PATCH.join(',')})`)
     .option('--batch <n>', 'batch size', '1')
-    .option('--math <mode>', 'math mode: fp32 | tf32 | bf16', 'fp32')
+    .addOption(new Option('--math <mode>', 'math mode').choices(MATH_MODES).default('fp32'))
     .option('--tolerance <rel>', 'largest accepted relative error (default fp32 1e-4, tf32 5e-3, bf16 3e-2)')
     .option('--seed <n>', 'seed of the random operands', '1')
     .option('--json', 'print a JSON object instead of text')
