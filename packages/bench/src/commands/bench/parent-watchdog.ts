@@ -4,7 +4,8 @@
  * `UNET3D_PARENT_PID`: every 250 ms the child compares its parent pid with that one; once the parent is
  * gone (killed with SIGKILL, so it could not stop them itself; the child is re-parented), the child removes
  * the folder named in `UNET3D_REMOVE_ON_ORPHAN` (its job folder) and ends itself with SIGTERM, then
- * SIGKILL 2 s later if a handler kept it alive. A child that finds its parent already gone at start ends at
+ * SIGKILL 2 s later if a handler kept it alive; a child that ends another way once orphaned (e.g. its
+ * write to the dead parent's stderr pipe fails) removes the folder on exit. A child that finds its parent already gone at start ends at
  * once. The timer is unref'd (it never keeps a child alive) and runs between event-loop turns, so a child
  * inside one long synchronous call notices when that call returns.
  *
@@ -15,20 +16,27 @@ import { rmSync } from 'node:fs';
 const expected = Number(process.env.UNET3D_PARENT_PID);
 if (Number.isInteger(expected) && expected > 0) {
   let ending = false;
+  const removeFolder = () => {
+    const dir = process.env.UNET3D_REMOVE_ON_ORPHAN;
+    if (dir) {
+      try { rmSync(dir, { recursive: true, force: true }); } catch {}
+    }
+  };
   const check = () => {
     if (process.ppid === expected) return;
     if (!ending) {
       ending = true;
-      const dir = process.env.UNET3D_REMOVE_ON_ORPHAN;
-      if (dir) {
-        try { rmSync(dir, { recursive: true, force: true }); } catch {}
-      }
+      removeFolder();
       process.kill(process.pid, 'SIGTERM');
       setTimeout(() => process.kill(process.pid, 'SIGKILL'), 2000).unref();
     }
   };
   check();
   setInterval(check, 250).unref();
+  // Writing to the dead parent's pipe (EPIPE) may end the child first: clean up on that way out too.
+  process.on('exit', () => {
+    if (process.ppid !== expected) removeFolder();
+  });
 }
 `;
 
