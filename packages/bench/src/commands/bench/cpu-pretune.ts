@@ -116,22 +116,30 @@ function lastLine(text: string): string {
  * its progress shown on this process's stderr. Never throws: a missing or failing tune command is a note
  * (the row then runs what its candidates give: tvm-cpu's fallback configs, or the next backend).
  */
+export interface PreTuneOptions {
+  readonly signal?: AbortSignal;
+  readonly env?: Record<string, string>;
+  /** Node arguments that start this CLI (default: this process's loader flags and entry point). */
+  readonly cli?: readonly string[];
+}
+
 export async function runPreTune(
   plan: Extract<PreTunePlan, { kind: 'tune' }>,
   resultsRoot: string,
-  options: { signal?: AbortSignal; env?: Record<string, string> } = {},
+  options: PreTuneOptions = {},
 ): Promise<PreTuneResult> {
   const args = preTuneArgs(plan, resultsRoot);
   const shown = `unet3d ${args.join(' ')}`;
   const bin = process.argv[1];
   const where = `Row ${plan.job.row.id}: no tuning log for this CPU in ${plan.logDir}`;
-  if (!bin) return { ok: false, note: `${where}; the tune could not start (no CLI entry point)` };
+  const cli = options.cli ?? (bin ? [...process.execArgv, bin] : undefined);
+  if (!cli) return { ok: false, note: `${where}; the tune could not start (no CLI entry point)` };
   process.stderr.write(`${where}: tuning first, at most ${plan.budgetS} s (${shown})\n`);
   const watchdog = watchdogFor();
   const t0 = performance.now();
   // The tune stops starting trials at its time limit; in-flight builds and measurements then finish.
   const graceS = Math.max(60, plan.budgetS / 2);
-  const r = await execa(process.execPath, [...process.execArgv, ...watchdog.execArgv, bin, ...args], {
+  const r = await execa(process.execPath, [...watchdog.execArgv, ...cli, ...args], {
     reject: false,
     timeout: (plan.budgetS + graceS) * 1000,
     ...(options.signal ? { cancelSignal: options.signal } : {}),
