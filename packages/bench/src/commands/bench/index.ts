@@ -69,7 +69,7 @@ export function register(program: Command): void {
     )
     .option(
       '--tune-budget <duration>',
-      'time box of the tune run first when a row uses tvm-cpu and this CPU has no tuning log (e.g. 3m, 90s; 0: no tune)',
+      'time box of a tune run first when a row will use tvm-cpu and this CPU has no tuning log (default 3m; e.g. 90s; 0: no tune)',
       (v) => parseDurationSeconds(v, '--tune-budget'),
     )
     .option('--json', 'print the results path and a summary as JSON on stdout (progress stays on stderr)')
