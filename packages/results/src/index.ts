@@ -1,5 +1,5 @@
-export * from './accuracy-schema.js';
 export * from './consistency.js';
+export * from './accuracy-schema.js';
 export * from './device-slug.js';
 export * from './find.js';
 export * from './issues.js';
