@@ -95,10 +95,14 @@ describe('pre-bench tune of the tuned CPU backend', () => {
     const plan = planPreTune(jobs, root, 5);
     if (plan.kind !== 'tune') throw new Error('expected a tune plan');
     // Test doubles for the tune command's two ways out (the real command is a separate test's business).
-    const failing = ['-e', 'process.stderr.write("tune: no C compiler found\\n"); process.exit(3)', '--'];
+    const failing = [
+      '-e',
+      'process.stderr.write("unet3d: error: no C compiler found\\n(run with --help for usage)\\n"); process.exit(3)',
+      '--',
+    ];
     const failed = await runPreTune(plan, root, { cli: failing });
     expect(failed.ok).toBe(false);
-    expect(failed.note).toMatch(/exited with code 3: tune: no C compiler found/);
+    expect(failed.note).toMatch(/exited with code 3: unet3d: error: no C compiler found \(after/);
     expect(failed.note).toMatch(/^Row scaled-tvm: no tuning log for this CPU/);
     const passing = ['-e', 'process.exit(0)', '--'];
     const ok = await runPreTune(plan, root, { cli: passing });

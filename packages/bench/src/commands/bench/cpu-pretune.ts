@@ -101,14 +101,13 @@ export interface PreTuneResult {
   readonly note: string;
 }
 
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .pop() ?? ''
-  );
+/** The line of a failed command's stderr that says why: its last error line, else its last line. */
+function failureLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.filter((l) => /\berror\b/i.test(l)).pop() ?? lines.pop() ?? '';
 }
 
 /**
@@ -165,7 +164,7 @@ export async function runPreTune(
       : r.signal
         ? `killed by ${r.signal}`
         : `exited with code ${r.exitCode}`;
-  const why = lastLine(typeof r.stderr === 'string' ? r.stderr : '');
+  const why = failureLine(typeof r.stderr === 'string' ? r.stderr : '');
   return {
     ok: false,
     note: `${where}; \`${shown}\` ${how}${why ? `: ${why}` : ''} (after ${minutes} min): the row ran on what its candidates gave without it.`,
