@@ -12,6 +12,7 @@ import {
 } from '@unet3d/core';
 import { CpuDevice, type CpuPrecision } from '@unet3d/cpu';
 import { loadCudaModule } from './cuda-module.js';
+import { probeNvidiaDriverHere } from './nvidia-driver.js';
 
 /**
  * The conv backends the CLI knows, and the package whose `register` module registers each. They are
@@ -37,6 +38,28 @@ const STATIC_IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
   '@unet3d/backend-tvm/register': () => import('@unet3d/backend-tvm/register'),
   '@unet3d/core/testing/register': () => import('@unet3d/core/testing/register'),
 };
+
+/**
+ * The device kind each known backend runs on, known before its package is imported: a CUDA backend is not
+ * even imported where no NVIDIA driver is installed (see `openFirstBackend`).
+ */
+export const BACKEND_DEVICE_KINDS: Readonly<Record<string, DeviceKind>> = {
+  onnxruntime: 'cpu',
+  cudnn: 'cuda',
+  tvm: 'cuda',
+  'tvm-cpu': 'cpu',
+  reference: 'cpu',
+};
+
+/**
+ * Why a backend cannot run here, known without loading anything (a CUDA backend on a machine with no
+ * NVIDIA driver: `probeNvidiaDriver`), or null when only trying it will tell.
+ */
+export function cheapUnavailability(name: string): string | null {
+  if (BACKEND_DEVICE_KINDS[name] !== 'cuda') return null;
+  const probe = probeNvidiaDriverHere();
+  return probe.present ? null : probe.reason;
+}
 
 function importModule(spec: string): Promise<unknown> {
   return STATIC_IMPORTS[spec]?.() ?? import(spec);
@@ -113,7 +136,9 @@ export interface OpenedBackend {
 
 /**
  * Open the first of `candidates` that can be created here, on a fresh device of its kind, through core's
- * registry (`resolveCandidates`: tried in order, every failure remembered). Throws BackendUnavailableError
+ * registry (`resolveCandidates`: tried in order, every failure remembered). A CUDA candidate on a machine
+ * with no NVIDIA driver fails before its package is imported (`cheapUnavailability`: no koffi, no
+ * @unet3d/cuda in a CPU process), with the reason "no NVIDIA driver …". Throws BackendUnavailableError
  * naming every candidate when none can be used.
  */
 export async function openFirstBackend(
@@ -123,7 +148,11 @@ export async function openFirstBackend(
   const deviceOptions = options.precision ? { precision: options.precision } : {};
   const r = await resolveCandidates({
     names: candidates,
-    load: loadBackend,
+    load: async (name) => {
+      const unavailable = cheapUnavailability(name);
+      if (unavailable) throw new DeviceError(unavailable);
+      await loadBackend(name);
+    },
     makeDevice: (kind) => createDevice(kind, deviceOptions),
     releaseDevice: (device) => device.dispose(),
     mathMode: options.mathMode ?? 'fp32',

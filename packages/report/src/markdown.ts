@@ -56,14 +56,24 @@ function provenance(run: BenchRun, source: string, analytic: string, roof: strin
   ];
 }
 
-function warnings(table: readonly Table1Line[]): string[] {
+/** Why a row fell back: the candidates tried before its backend, each with why (backendDetails.resolutionFailures). */
+function fallbackReasons(run: BenchRun, id: string): string {
+  const failures = run.rows.find((r) => r.id === id)?.backendDetails['resolutionFailures'];
+  if (!Array.isArray(failures) || failures.length === 0) return '';
+  const list = failures
+    .map((f: { name?: unknown; reason?: unknown }) => `${String(f.name)}: ${String(f.reason)}`)
+    .join('; ');
+  return ` (not used — ${list})`;
+}
+
+function warnings(table: readonly Table1Line[], run: BenchRun): string[] {
   const out: string[] = [];
   const substituted = table.filter((l) => l.ours.status === 'ok' && !l.ours.paperImplementation);
   if (substituted.length) {
     const list = substituted
       .map(
         (l) =>
-          `row ${l.paperRow ?? l.id}: ${l.ours.backend} (${l.ours.backendDevice}) instead of ${IMPLEMENTATION_LABEL[l.implementation]} on a GPU`,
+          `row ${l.paperRow ?? l.id}: ${l.ours.backend} (${l.ours.backendDevice}) instead of ${IMPLEMENTATION_LABEL[l.implementation]} on a GPU${fallbackReasons(run, l.id)}`,
       )
       .join('; ');
     out.push(
@@ -163,7 +173,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     '',
     ...provenance(run, input.source, input.analyticDescription, input.deviceRoof),
     '',
-    ...warnings(input.table),
+    ...warnings(input.table, run),
     '',
     '## Table 1: the paper beside this run',
     '',

@@ -73,6 +73,30 @@ export const TimingConfigSchema = z.object({
   seed: z.number().int().nullable(),
 });
 
+const nonNegativeInt = z.number().int().nonnegative();
+
+/**
+ * How `unet3d bench` was asked to run, beyond what the rest of the provenance records (patch, batch,
+ * precision, seed): what `bench --resume FILE` needs to measure the rows still missing the same way.
+ */
+export const BenchSettingsSchema = z.object({
+  /** The requested row ids, in the order they run. */
+  rows: z.array(z.string().min(1)).min(1),
+  /** The `--backends` value: 'auto', one backend for every row, or 'cudnn=…,tvm=…'. */
+  backends: z.string().min(1),
+  quick: z.boolean(),
+  /** Iteration counts given on the command line (one left out: the default of the row's device). */
+  requested: z.object({
+    iterations: positiveInt.optional(),
+    warmupIterations: nonNegativeInt.optional(),
+    profileIterations: nonNegativeInt.optional(),
+  }),
+  /** The counts every row runs with, fixed by the first row measured (absent until a row is measured). */
+  counts: z
+    .object({ iterations: positiveInt, warmupIterations: nonNegativeInt, profileIterations: nonNegativeInt })
+    .optional(),
+});
+
 export const ProvenanceSchema = z.object({
   /** When the run started, ISO 8601 with offset. */
   date: z.iso.datetime({ offset: true }),
@@ -97,6 +121,8 @@ export const ProvenanceSchema = z.object({
   timing: TimingConfigSchema,
   harnessOverhead: HarnessOverheadSchema,
   notes: z.array(z.string()).default([]),
+  /** Written by `unet3d bench` (absent in files from before `--resume`). */
+  bench: BenchSettingsSchema.optional(),
 });
 
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
@@ -105,3 +131,4 @@ export type HostInfo = z.infer<typeof HostInfoSchema>;
 export type HarnessOverhead = z.infer<typeof HarnessOverheadSchema>;
 export type TimingConfig = z.infer<typeof TimingConfigSchema>;
 export type Provenance = z.infer<typeof ProvenanceSchema>;
+export type BenchSettings = z.infer<typeof BenchSettingsSchema>;

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DataFileError } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { deviceSlug } from './device-slug.js';
@@ -10,7 +10,7 @@ import { perLayerTiming, rowMetrics } from './row-metrics.js';
 import type { BenchRunInput } from './run-schema.js';
 import { summarizeSamples } from './samples.js';
 import { throughputFromMacs } from './throughput.js';
-import { resultsPathFor, writeResultsAtomic, writeRunToResultsDir } from './write.js';
+import { resultsPathFor, rewriteResultsAtomic, writeResultsAtomic, writeRunToResultsDir } from './write.js';
 
 function tinyRun(): BenchRunInput {
   const samples = [10, 12, 11, 13];
@@ -152,6 +152,33 @@ describe('write and load', () => {
     run.rows[0]!.medianMs = null;
     const line = await oneLineOf(writeResultsAtomic(join(await tempDir(), 'x.json'), run));
     expect(line).toMatch(/rows\[0\]\.medianMs: must be set when status is 'ok'/);
+  });
+
+  it('refuses to write a run the loader would refuse as not self-consistent', async () => {
+    const run = tinyRun();
+    run.rows[0]!.samplesMs = [10, 12, 11]; // 3 samples, provenance.timing.iterations is 4
+    const path = join(await tempDir(), 'x.json');
+    expect(await oneLineOf(writeResultsAtomic(path, run))).toMatch(
+      /not self-consistent .*rows\[0\] \(baseline-cudnn\)\.samplesMs has 3 samples but provenance\.timing\.iterations is 4/,
+    );
+    expect(await oneLineOf(rewriteResultsAtomic(path, run))).toMatch(/not self-consistent/);
+    expect(await readdir(dirname(path))).toEqual([]);
+  });
+
+  it('rewrites the file of a run in progress in place, whole, leaving no temp file', async () => {
+    const dir = await tempDir();
+    const run = tinyRun();
+    const path = await writeRunToResultsDir(dir, run);
+    const row = run.rows[1]!;
+    run.rows[1] = { ...row, status: 'not-run', reason: 'interrupted' };
+    const rewritten = await rewriteResultsAtomic(path, run);
+    expect(rewritten.rows[1]?.reason).toBe('interrupted');
+    expect((await loadResults(path)).rows[1]?.reason).toBe('interrupted');
+    expect(await readdir(dirname(path))).toEqual([basename(path)]);
+    // an invalid rewrite leaves the previous version as it was
+    run.rows[0]!.medianMs = null;
+    expect(await oneLineOf(rewriteResultsAtomic(path, run))).toMatch(/rows\[0\]\.medianMs/);
+    expect(await loadResults(path)).toEqual(rewritten);
   });
 
   it('gives one clear line per bad input', async () => {

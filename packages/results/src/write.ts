@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { DataFileError, writeFileAtomic } from '@unet3d/core';
+import { firstInconsistency } from './consistency.js';
 import { deviceSlug } from './device-slug.js';
 import { formatIssues } from './issues.js';
 import { type BenchRun, type BenchRunInput, BenchRunSchema } from './run-schema.js';
 
-/**
- * Validate `run` and write it to `path` atomically and never over an existing file (core's writeFileAtomic
- * with `overwrite: 'never'`: temp file, fsync, hard link, folder fsync). Creates the directory.
- * Returns the validated run (with defaults filled in).
- */
-export async function writeResultsAtomic(path: string, run: BenchRunInput): Promise<BenchRun> {
+/** The run as the loader will read it, or DataFileError: a file `loadResults` would refuse is never written. */
+function validRun(path: string, run: BenchRunInput): BenchRun {
   const parsed = BenchRunSchema.safeParse(run);
   if (!parsed.success) {
     throw new DataFileError(
@@ -17,6 +14,23 @@ export async function writeResultsAtomic(path: string, run: BenchRunInput): Prom
       'this is a bug in the writer; the run was not saved',
     );
   }
+  const inconsistency = firstInconsistency(parsed.data);
+  if (inconsistency) {
+    throw new DataFileError(
+      `refusing to write a results file that is not self-consistent ${path}: ${inconsistency}`,
+      'this is a bug in the writer; the run was not saved',
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Validate `run` (schema and self-consistency, as `loadResults` checks them) and write it to `path`
+ * atomically and never over an existing file (core's writeFileAtomic with `overwrite: 'never'`: temp file,
+ * fsync, hard link, folder fsync). Creates the directory. Returns the validated run (defaults filled in).
+ */
+export async function writeResultsAtomic(path: string, run: BenchRunInput): Promise<BenchRun> {
+  const parsed = { data: validRun(path, run) };
   try {
     await writeFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`, { overwrite: 'never' });
   } catch (err) {
@@ -61,4 +75,16 @@ export async function writeRunToResultsDir(resultsRoot: string, run: BenchRunInp
     }
   }
   throw new DataFileError(`too many results files named like ${base}`, 'clean up the results directory');
+}
+
+/**
+ * Replace the results file of a run that is still being measured (bench rewrites its own file after every
+ * row, and `bench --resume` fills in the rows it lacked): validated like `writeResultsAtomic`, then written
+ * atomically over `path` (temp file, fsync, rename, folder fsync), so a reader or a crash sees the previous
+ * version or this one, never part of either. Returns the validated run.
+ */
+export async function rewriteResultsAtomic(path: string, run: BenchRunInput): Promise<BenchRun> {
+  const data = validRun(path, run);
+  await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
+  return data;
 }

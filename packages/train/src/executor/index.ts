@@ -2,7 +2,7 @@ export { Adam, type AdamConfig, adamConfig, DEFAULT_ADAM } from './adam.js';
 export { isHostArray, type TensorLike } from './batch.js';
 export { convFanIn } from './init.js';
 export type { NamedTensor } from './parameters.js';
-export { type ExecutionPlan, INPUT, planNetwork } from './plan.js';
+export { assertTrainable, type ExecutionPlan, INPUT, planNetwork } from './plan.js';
 export { TRAINER_STATE_VERSION, type TrainerState } from './state.js';
 export type { LayerTiming, TimingHook, TimingPass } from './timing.js';
 export {

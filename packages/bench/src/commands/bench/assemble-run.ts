@@ -1,6 +1,7 @@
 import { networkCost } from '@unet3d/flops';
 import { buildNetwork, MODEL_PRESETS } from '@unet3d/model';
 import { type BenchRowInput, rowMetrics } from '@unet3d/results';
+import { BACKEND_DEVICE_KINDS } from '../../backends.js';
 import type { RowJob, RowOutcome } from './row-job.js';
 import type { RowProcessResult } from './row-process.js';
 import type { Table1Row } from './table1-rows.js';
@@ -11,12 +12,54 @@ export function iterationMacs(row: Table1Row, patch: RowJob['patch'], batch: num
   return t.forwardMacs + t.backwardDataMacs + t.backwardFilterMacs;
 }
 
+/** Why a row has no measurement yet: not reached ('pending'), or stopped by a signal ('interrupted'). */
+export type MissingReason = 'pending' | 'interrupted';
+
+/** The reasons that mark a row `bench --resume` measures (the rows a stopped run did not get to). */
+export const MISSING_REASONS: readonly string[] = ['pending', 'interrupted'] satisfies MissingReason[];
+
+/**
+ * A 'not-run' row for a job without a measurement: under the backend the child had resolved, if it got that
+ * far, else its first candidate (on that backend's device kind).
+ */
+export function missingRow(
+  job: RowJob,
+  reason: MissingReason,
+  resolved: { backend: string; backendDevice: 'cpu' | 'cuda' } | null = null,
+): BenchRowInput {
+  const preset = MODEL_PRESETS[job.row.model];
+  const first = job.candidates[0] ?? 'none';
+  return {
+    id: job.row.id,
+    paperRow: job.row.paperRow,
+    model: job.row.model,
+    channels: [...preset.channels],
+    strided: preset.strided,
+    paperImplementation: job.row.paperImplementation,
+    ...(resolved ?? { backend: first, backendDevice: BACKEND_DEVICE_KINDS[first] ?? 'cpu' }),
+    status: 'not-run',
+    reason,
+    warmupIterations: 0,
+    iterationMacs: iterationMacs(job.row, job.patch, job.batch),
+    samplesMs: [],
+    medianMs: null,
+    spread: null,
+    gflopPerSecond: null,
+    perLayer: [],
+    peakHostRssBytes: null,
+    peakDeviceBytes: null,
+  };
+}
+
 /**
  * A results row from what the child reported (or how it died). The backend and its device are the ones the
  * child resolved; a child that died before resolving one is recorded under its first candidate, on the
  * host ('cpu': no backend device was opened).
  */
-export function toResultsRow(job: RowJob, result: RowProcessResult): BenchRowInput {
+export function toResultsRow(
+  job: RowJob,
+  result: Exclude<RowProcessResult, { kind: 'interrupted' }>,
+): BenchRowInput {
   const preset = MODEL_PRESETS[job.row.model];
   const macs = iterationMacs(job.row, job.patch, job.batch);
   const resolved =

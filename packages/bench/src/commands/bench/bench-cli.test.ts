@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,16 @@ const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../../../', import.meta.url));
 const cli = ['--conditions=@unet3d/source', '--import', 'tsx', 'packages/bench/src/bin.ts'];
 
-async function unet3d(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function unet3d(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [...cli, ...args], { cwd: repo, maxBuffer: 1 << 24 });
+    const r = await run(process.execPath, [...cli, ...args], {
+      cwd: repo,
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -75,7 +83,68 @@ describe('unet3d bench (child process per row)', () => {
       const r = await unet3d(args);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/unet3d: error: (unknown (backend|row)|patch size)/);
+      expect(r.stderr).toMatch(/unet3d: error: (unknown (backend|row)|patch 8,32,32 .*patch size)/);
     }
+  });
+
+  it('refuses, before any child starts, patches the old check passed but every row child rejected', async () => {
+    // Divisible by the pooling (the old check), but the deepest batch norm sees one value per channel.
+    for (const [rows, input] of [
+      ['strided-cudnn', '16,32,32'],
+      ['baseline-cudnn', '16,16,16'],
+      ['scaled-tvm', '16,32,32'],
+    ] as const) {
+      const results = join(dir, `geometry-${input}`);
+      const r = await unet3d(['bench', '--rows', rows, '--input', input, '--results', results]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1); // no row started: no progress line
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `unet3d: error: patch ${input} \\(batch 1\\) does not fit row '[a-z-]+' .*1 value per channel`,
+        ),
+      );
+      expect(existsSync(results)).toBe(false);
+    }
+  });
+
+  it('exits 4 when no requested row can run (--backends cudnn with no NVIDIA driver), with a valid file saying why', async () => {
+    const results = join(dir, 'no-row');
+    const noDriver = join(dir, 'no-driver-root');
+    await mkdir(noDriver, { recursive: true });
+    const r = await unet3d(
+      [
+        'bench',
+        '--backends',
+        'cudnn',
+        '--rows',
+        'strided-cudnn',
+        '--quick',
+        '--results',
+        results,
+        '--no-report',
+      ],
+      { UNET3D_NVIDIA_PROBE_ROOT: noDriver },
+    );
+    expect(r.code).toBe(4);
+    const [slug] = await readdir(results);
+    const [file] = await readdir(join(results, slug!));
+    const run = await loadResults(join(results, slug!, file!));
+    expect(run.rows.map((x) => x.status)).toEqual(['not-run']);
+    expect(run.rows[0]?.reason).toMatch(/cudnn: no NVIDIA driver/);
+    expect(r.stderr).toMatch(/no requested row could run here/);
+  });
+
+  it('names a typo in a choice (--math) in its error', async () => {
+    const r = await unet3d(['bench', '--math', 'fp33', '--results', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /'--math <mode>' argument 'fp33' is invalid\. Allowed choices are fp32, tf32, bf16/,
+    );
+  });
+
+  it('documents its exit codes in --help', async () => {
+    const r = await unet3d(['bench', '--help']);
+    expect(r.stdout).toMatch(/^ {2}4 {4}no requested row could run here/m);
+    expect(r.stdout).toMatch(/^ {2}130 {2}interrupted by SIGINT/m);
   });
 });

@@ -1,5 +1,6 @@
 import { errorToOneLine } from '@unet3d/core';
 import { cudaChildEnvIfPresent, loadCudaModule } from '../../cuda-module.js';
+import { probeNvidiaDriverHere } from '../../nvidia-driver.js';
 
 export type GpuProbe =
   | { available: true; name: string; env: Record<string, string> }
@@ -10,6 +11,8 @@ export type GpuProbe =
  * probe: each row's child resolves its candidate backends itself.
  */
 export async function probeGpu(): Promise<GpuProbe> {
+  const driver = probeNvidiaDriverHere(); // no driver: no need to load the CUDA stack to find that out
+  if (!driver.present) return { available: false, reason: driver.reason };
   try {
     const a = (await loadCudaModule()).cudaAvailability();
     if (!a.available) return { available: false, reason: a.reason };

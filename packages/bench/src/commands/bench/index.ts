@@ -1,7 +1,24 @@
-import type { MathMode } from '@unet3d/core';
+import { MATH_MODES, type MathMode } from '@unet3d/core';
 import { type Command, Option } from 'commander';
-import { parseMathMode, parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
+import { parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
+import { parseDurationSeconds } from './cpu-pretune.js';
 import type { BenchOptions } from './run-bench.js';
+
+/** Exit codes of `unet3d bench`, shown in its help (numbers as run-bench.ts's EXIT_* and interruption.ts). */
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    every requested row ran (or some could not run here, each with its reason)
+  1    a row failed (crashed, killed, timed out), or bad input (one line on stderr)
+  4    no requested row could run here: every one is 'not-run' (e.g. --backends cudnn without a GPU)
+  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM; 129 by SIGHUP: the rows measured so far are in the
+       results file, the others 'not-run' (reason 'interrupted'); finish with --resume FILE
+
+The results file is rewritten (atomically) after every row.`;
+
+/** The names of the options given on the command line (not defaults): what `--resume` checks. */
+function givenOptions(cmd: Command): Set<string> {
+  return new Set(Object.keys(cmd.opts()).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+}
 
 /** `unet3d bench`: Table 1 measured here, one child process per row; and the hidden per-row child command. */
 export function register(program: Command): void {
@@ -30,11 +47,10 @@ export function register(program: Command): void {
       'extra iterations with per-layer timing (default 1 on CPU, 3 on GPU)',
       (v) => parseNonNegativeInt(v, '--profile-iterations'),
     )
-    .option(
-      '--math <mode>',
-      'conv math mode: fp32 (the paper), tf32, bf16',
-      parseMathMode,
-      'fp32' as MathMode,
+    .addOption(
+      new Option('--math <mode>', 'conv math mode: fp32 (the paper), tf32, bf16')
+        .choices(MATH_MODES)
+        .default('fp32' as MathMode),
     )
     .option('--seed <n>', 'seed of weights and data', (v) => parseNonNegativeInt(v, '--seed'), 0)
     .option('--results <dir>', 'results root folder', 'results')
@@ -54,9 +70,21 @@ export function register(program: Command): void {
       'the Python with torch for --peer (default /opt/torch/.venv/bin/python3, else python3)',
     )
     .addOption(new Option('--inject-crash <rowId>', 'test hook: make this row crash').hideHelp())
-    .action(async (opts: BenchOptions) => {
+    // Interruption, resume, pre-bench tune, JSON output (issues 9, 11, 12).
+    .option(
+      '--resume <file>',
+      'finish the run in this results file: measure only its rows still missing, with its settings',
+    )
+    .option(
+      '--tune-budget <duration>',
+      'time box of a tune run first when a row will use tvm-cpu and this CPU has no tuning log (default 3m; e.g. 90s; 0: no tune)',
+      (v) => parseDurationSeconds(v, '--tune-budget'),
+    )
+    .option('--json', 'print the results path and a summary as JSON on stdout (progress stays on stderr)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (opts: BenchOptions, cmd: Command) => {
       const { runBench } = await import('./run-bench.js');
-      process.exitCode = await runBench(opts);
+      process.exitCode = await runBench(opts, givenOptions(cmd));
     });
 
   program

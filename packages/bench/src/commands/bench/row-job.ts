@@ -31,6 +31,8 @@ export interface RowJob {
   readonly counts: Partial<IterationCounts>;
   readonly quick: boolean;
   readonly seed: number;
+  /** The results root (`--results`): where a tuned backend finds this machine's tuning logs (results/tuning/). */
+  readonly resultsRoot?: string;
   /** Test hook: the child kills itself (SIGKILL, as the OOM killer would) after warm-up. */
   readonly injectCrash?: boolean;
 }

@@ -47,7 +47,10 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
   const network = buildNetwork({ model: job.row.model, input: job.patch, batch: job.batch });
   let opened: OpenedBackend;
   try {
-    opened = await openFirstBackend(job.candidates, { mathMode: job.mathMode });
+    opened = await openFirstBackend(job.candidates, {
+      mathMode: job.mathMode,
+      ...(job.resultsRoot !== undefined ? { extra: { results: job.resultsRoot } } : {}),
+    });
   } catch (err) {
     const failures = err instanceof BackendUnavailableError ? err.failures : [];
     return notRun(job, errorToOneLine(err), failures);

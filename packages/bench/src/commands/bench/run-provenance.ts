@@ -1,36 +1,44 @@
 import type { MathMode } from '@unet3d/core';
-import { type BenchRunInput, median } from '@unet3d/results';
-import { measureRunCpuProfile } from './measured-cpu-profile.js';
+import { type BenchRowInput, type BenchRunInput, type BenchSettings, median } from '@unet3d/results';
 import { gitState, hostInfo, packageVersions } from './provenance.js';
-import { defaultIterationCounts, type RowOutcome } from './row-job.js';
+import { defaultIterationCounts, type IterationCounts, type RowOutcome } from './row-job.js';
 
-export interface RunProvenanceOptions {
-  readonly started: Date;
-  /** Outcomes of the rows that ran, in row order (the first one describes the device). */
-  readonly outcomes: readonly RowOutcome[];
-  readonly notes: readonly string[];
-  readonly patch: readonly [number, number, number];
-  readonly batch: number;
-  readonly precision: MathMode;
-  readonly seed: number;
-  readonly quick: boolean;
+type Provenance = BenchRunInput['provenance'];
+export type DeviceInfo = Provenance['device'];
+
+/** What a run records once, when it starts: when, from what code and command, on which host. */
+export type BaseProvenance = Pick<
+  Provenance,
+  'date' | 'gitCommit' | 'gitDirty' | 'command' | 'host' | 'packages'
+>;
+
+export async function baseProvenance(started: Date): Promise<BaseProvenance> {
+  const git = await gitState();
+  return {
+    date: started.toISOString(),
+    gitCommit: git.commit,
+    gitDirty: git.dirty,
+    command: ['unet3d', ...process.argv.slice(2)],
+    host: hostInfo(),
+    packages: packageVersions(),
+  };
 }
 
-/** The device a run measured on, from the first measured row (else this host's CPU). */
-function deviceOf(first: RowOutcome | undefined) {
+/** The device a row measured on (from its child's outcome); else, with no outcome, this host's CPU. */
+export function deviceOf(outcome: RowOutcome | undefined): DeviceInfo {
   const host = hostInfo();
-  const details = first?.device?.details ?? {};
-  const backendDetails = first?.backendDetails ?? {};
+  const details = outcome?.device?.details ?? {};
+  const backendDetails = outcome?.backendDetails ?? {};
   const str = (k: string): string | null => {
     const v = details[k] ?? backendDetails[k];
     return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
   };
-  const cuda = first?.device?.kind === 'cuda';
+  const cuda = outcome?.device?.kind === 'cuda';
   return {
-    kind: first?.device?.kind ?? ('cpu' as const),
-    name: cuda && first?.device ? first.device.name : host.cpuModel,
+    kind: outcome?.device?.kind ?? ('cpu' as const),
+    name: cuda && outcome?.device ? outcome.device.name : host.cpuModel,
     cores: cuda ? null : host.cores,
-    gpuName: cuda && first?.device ? first.device.name : null,
+    gpuName: cuda && outcome?.device ? outcome.device.name : null,
     driverVersion: str('driverVersion'),
     cudaVersion: str('cudaVersion'),
     cudnnVersion: str('cudnnVersion'),
@@ -42,18 +50,58 @@ function deviceOf(first: RowOutcome | undefined) {
   };
 }
 
-/** How rows were timed and what the harness itself cost per iteration. */
-function timingOf(options: RunProvenanceOptions) {
-  const first = options.outcomes[0];
-  const counts = first?.counts ?? defaultIterationCounts('cpu', options.quick);
-  const overheads = options.outcomes.map((o) => o.harnessOverheadMs).filter((v): v is number => v !== null);
+/** The clock a row's samples were read with, by its device kind. */
+export function clockOf(kind: 'cpu' | 'cuda'): string {
+  return kind === 'cuda' ? 'performance.now after device synchronize' : 'performance.now';
+}
+
+export interface RunProvenanceInput {
+  readonly base: BaseProvenance;
+  /** The device of the first measured row (null while none is: this host's CPU is recorded). */
+  readonly device: DeviceInfo | null;
+  /** The clock of the first measured row (null while none is). */
+  readonly clock: string | null;
+  readonly rows: readonly BenchRowInput[];
+  readonly notes: readonly string[];
+  readonly patch: readonly [number, number, number];
+  readonly batch: number;
+  readonly precision: MathMode;
+  readonly seed: number;
+  readonly settings: BenchSettings;
+}
+
+/** The counts the rows ran (or will run) with: fixed by the first measured row, else requested + CPU defaults. */
+export function effectiveCounts(settings: BenchSettings): IterationCounts {
+  return settings.counts ?? { ...defaultIterationCounts('cpu', settings.quick), ...settings.requested };
+}
+
+/**
+ * Everything a results file records about how, where and from what code a run was measured, from the rows
+ * as they stand (a run in progress included): timing from the counts every row runs with, the harness
+ * overhead from each measured row's own figure, the ONNX Runtime version from the rows that loaded it.
+ */
+export function runProvenance(input: RunProvenanceInput): Provenance {
+  const ok = input.rows.filter((r) => r.status === 'ok');
+  const overheads = ok
+    .map((r) => r.backendDetails?.['harnessOverheadMs'])
+    .filter((v): v is number => typeof v === 'number');
+  const onnxruntime = input.rows
+    .map((r) => r.backendDetails?.['onnxruntime'])
+    .find((v): v is string => typeof v === 'string');
+  const counts = effectiveCounts(input.settings);
   return {
+    ...input.base,
+    device: input.device ?? deviceOf(undefined),
+    runtimes: { node: process.version, onnxruntime: onnxruntime ?? null },
+    patch: [...input.patch],
+    batch: input.batch,
+    precision: input.precision,
     timing: {
       iterations: counts.iterations,
       warmupIterations: counts.warmupIterations,
-      clock: first?.device?.kind === 'cuda' ? 'performance.now after device synchronize' : 'performance.now',
+      clock: input.clock ?? clockOf('cpu'),
       isolation: 'child-process-per-row',
-      seed: options.seed,
+      seed: input.seed,
     },
     harnessOverhead: {
       method:
@@ -61,37 +109,7 @@ function timingOf(options: RunProvenanceOptions) {
       samplesMs: overheads.length ? overheads : [0],
       medianMs: overheads.length ? median(overheads) : 0,
     },
-  };
-}
-
-/** Everything a results file records about how, where and from what code a run was measured. */
-export async function runProvenance(options: RunProvenanceOptions): Promise<BenchRunInput['provenance']> {
-  const git = await gitState();
-  const device = deviceOf(options.outcomes[0]);
-  const notes = [...options.notes];
-  if (device.kind === 'cpu') {
-    const { measured, note } = await measureRunCpuProfile();
-    Object.assign(device, { measured });
-    if (note) notes.push(note);
-  }
-  return {
-    date: options.started.toISOString(),
-    gitCommit: git.commit,
-    gitDirty: git.dirty,
-    command: ['unet3d', ...process.argv.slice(2)],
-    device,
-    host: hostInfo(),
-    runtimes: {
-      node: process.version,
-      onnxruntime:
-        options.outcomes.map((o) => o.backendDetails['onnxruntime']).find((v) => typeof v === 'string') ??
-        null,
-    },
-    packages: packageVersions(),
-    patch: [...options.patch],
-    batch: options.batch,
-    precision: options.precision,
-    ...timingOf(options),
-    notes,
+    notes: [...new Set(input.notes)],
+    bench: input.settings,
   };
 }

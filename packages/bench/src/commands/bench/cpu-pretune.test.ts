@@ -1,0 +1,112 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBackendsOption } from './backend-plan.js';
+import {
+  cpuTuningDirHere,
+  parseDurationSeconds,
+  planPreTune,
+  preTuneArgs,
+  runPreTune,
+  tuningLogsIn,
+} from './cpu-pretune.js';
+import { type BenchOptions, planJobs } from './run-bench.js';
+
+const base: BenchOptions = {
+  backends: 'auto',
+  rows: ['strided-cudnn', 'scaled-tvm'],
+  quick: true,
+  math: 'fp32',
+  seed: 0,
+  results: 'results',
+  timeout: 60,
+  report: false,
+};
+
+describe('pre-bench tune of the tuned CPU backend', () => {
+  let dir: string;
+  let savedRoot: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'unet3d-pretune-'));
+    savedRoot = process.env['UNET3D_NVIDIA_PROBE_ROOT'];
+    // No NVIDIA driver, whatever machine runs this: 'tvm' is ruled out, so row 4 goes to 'tvm-cpu'.
+    process.env['UNET3D_NVIDIA_PROBE_ROOT'] = dir;
+  });
+  afterAll(async () => {
+    if (savedRoot === undefined) delete process.env['UNET3D_NVIDIA_PROBE_ROOT'];
+    else process.env['UNET3D_NVIDIA_PROBE_ROOT'] = savedRoot;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads durations as `tune --time-limit` does, and names a bad one', () => {
+    expect(parseDurationSeconds('0')).toBe(0);
+    expect(parseDurationSeconds('90')).toBe(90);
+    expect(parseDurationSeconds('3m')).toBe(180);
+    expect(parseDurationSeconds('1h30m')).toBe(5400);
+    expect(parseDurationSeconds('2m30s')).toBe(150);
+    expect(() => parseDurationSeconds('3x')).toThrow(/--tune-budget: cannot read '3x'/);
+    expect(() => parseDurationSeconds('')).toThrow(/cannot read/);
+    expect(() => parseDurationSeconds('m')).toThrow(/cannot read/);
+  });
+
+  it('tunes first only when a row will run on tvm-cpu, this CPU has no log, and the budget is > 0', async () => {
+    const root = join(dir, 'results');
+    const opts = { ...base, results: root };
+    const jobs = planJobs(opts, parseBackendsOption('auto'));
+    const plan = planPreTune(jobs, root, 180);
+    expect(plan.kind).toBe('tune');
+    if (plan.kind !== 'tune') return;
+    expect(plan.job.row.id).toBe('scaled-tvm');
+    expect(preTuneArgs(plan, root)).toEqual([
+      'tune',
+      '--target',
+      'cpu',
+      '--model',
+      'scaled',
+      '--time-limit',
+      '180s',
+      '--input',
+      '16,64,64',
+      '--batch',
+      '1',
+      '--results',
+      root,
+    ]);
+    // Budget 0: no tune, and the notes say why the row is untuned.
+    const skip = planPreTune(jobs, root, 0);
+    expect(skip.kind).toBe('skip');
+    // No row on tvm-cpu: nothing to tune (onnxruntime everywhere; or only the cuDNN row).
+    expect(planPreTune(planJobs(opts, parseBackendsOption('onnxruntime')), root, 180).kind).toBe('none');
+    expect(planPreTune(jobs.slice(0, 1), root, 180).kind).toBe('none');
+    // A log for this CPU (a .best.jsonl summary alone does not count): nothing to tune.
+    const logDir = cpuTuningDirHere(root);
+    await mkdir(logDir, { recursive: true });
+    await writeFile(join(logDir, 'scaled-fp32.best.jsonl'), '');
+    expect(tuningLogsIn(logDir)).toEqual([]);
+    expect(planPreTune(jobs, root, 180).kind).toBe('tune');
+    await writeFile(join(logDir, 'scaled-fp32.jsonl'), '');
+    expect(planPreTune(jobs, root, 180).kind).toBe('none');
+  });
+
+  it('a tune command that fails is a note, not an error; one that succeeds is noted too', async () => {
+    const root = join(dir, 'results-run');
+    const jobs = planJobs({ ...base, results: root }, parseBackendsOption('auto'));
+    const plan = planPreTune(jobs, root, 5);
+    if (plan.kind !== 'tune') throw new Error('expected a tune plan');
+    // Test doubles for the tune command's two ways out (the real command is a separate test's business).
+    const failing = [
+      '-e',
+      'process.stderr.write("unet3d: error: no C compiler found\\n(run with --help for usage)\\n"); process.exit(3)',
+      '--',
+    ];
+    const failed = await runPreTune(plan, root, { cli: failing });
+    expect(failed.ok).toBe(false);
+    expect(failed.note).toMatch(/exited with code 3: unet3d: error: no C compiler found \(after/);
+    expect(failed.note).toMatch(/^Row scaled-tvm: no tuning log for this CPU/);
+    const passing = ['-e', 'process.exit(0)', '--'];
+    const ok = await runPreTune(plan, root, { cli: passing });
+    expect(ok.ok).toBe(true);
+    expect(ok.note).toMatch(/ran `unet3d tune --target cpu --model scaled --time-limit 5s/);
+  });
+});
