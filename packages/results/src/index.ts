@@ -1,4 +1,5 @@
 export * from './consistency.js';
+export * from './accuracy-files.js';
 export * from './accuracy-schema.js';
 export * from './device-slug.js';
 export * from './find.js';
