@@ -57,7 +57,10 @@ export async function writeAccuracyResults(resultsRoot: string, file: AccuracyRe
       throw err;
     }
   }
-  throw new DataFileError(`too many accuracy results files of ${date.toISOString()}`, 'clean up results/accuracy');
+  throw new DataFileError(
+    `too many accuracy results files of ${date.toISOString()}`,
+    'clean up results/accuracy',
+  );
 }
 
 function compareNames(a: string, b: string): number {

@@ -1,6 +1,6 @@
-export * from './consistency.js';
 export * from './accuracy-files.js';
 export * from './accuracy-schema.js';
+export * from './consistency.js';
 export * from './device-slug.js';
 export * from './find.js';
 export * from './issues.js';

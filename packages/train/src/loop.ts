@@ -1,11 +1,11 @@
 import { ConfigError, type ConvBackend, type Device, type Triple } from '@unet3d/core';
+import type { LabelledVolume } from '@unet3d/data';
 import { AFFINITY_CHANNELS, buildNetwork, type Network } from '@unet3d/model';
 import { affinityAccuracy } from './accuracy.js';
 import { type CheckpointConfig, configDifferences, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { SyntheticData } from './data.js';
 import { createTrainer, type Trainer } from './executor/index.js';
 import type { ProgressReporter } from './progress-reporter.js';
-import type { LabelledVolume } from '@unet3d/data';
 import { type VolumeValidation, validateVolume } from './validate-volume.js';
 import type { TrainingData } from './volume-data.js';
 
@@ -158,7 +158,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
     let sinceValidation: number[] = [];
     const validate = async (iteration: number): Promise<void> => {
       const v = options.validation!;
-      const m = await validateVolume(trainer, v.volume, v.overlap === undefined ? {} : { overlap: v.overlap });
+      const m = await validateVolume(
+        trainer,
+        v.volume,
+        v.overlap === undefined ? {} : { overlap: v.overlap },
+      );
       const trainLoss = sinceValidation.length
         ? sinceValidation.reduce((a, b) => a + b, 0) / sinceValidation.length
         : null;

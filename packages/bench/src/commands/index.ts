@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   flops: () => import('./flops/index.js'),
   train: () => import('./train/index.js'),
   evaluate: () => import('./evaluate/index.js'),
+  accuracy: () => import('./accuracy/index.js'),
   report: () => import('./report/index.js'),
   gate: () => import('./gate/index.js'),
   tune: () => import('./tune/index.js'),

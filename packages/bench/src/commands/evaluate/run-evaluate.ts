@@ -39,7 +39,11 @@ export const SEGMENTATION_WORDS =
 export async function runEvaluate(opts: EvaluateCliOptions): Promise<EvaluateResult> {
   const path = resolve(opts.checkpoint);
   const ckpt = readCheckpoint(path);
-  if (!ckpt) throw new ConfigError(`checkpoint ${opts.checkpoint} does not exist`, 'pass a file written by `unet3d train --checkpoint`');
+  if (!ckpt)
+    throw new ConfigError(
+      `checkpoint ${opts.checkpoint} does not exist`,
+      'pass a file written by `unet3d train --checkpoint`',
+    );
   const cfg = ckpt.config;
   const model = String(cfg['model']);
   if (!isModelName(model)) {
@@ -57,11 +61,15 @@ export async function runEvaluate(opts: EvaluateCliOptions): Promise<EvaluateRes
   const input = cfg['input'] as readonly number[] | undefined;
   const channels = cfg['channels'] as readonly number[] | undefined;
   if (!Array.isArray(input) || input.length !== 5 || !Array.isArray(channels)) {
-    throw new ConfigError(`checkpoint ${opts.checkpoint} records no network input/channels`, 'retrain with this build');
+    throw new ConfigError(
+      `checkpoint ${opts.checkpoint} records no network input/channels`,
+      'retrain with this build',
+    );
   }
   const network = buildNetwork({ model, channels, input: input.slice(2), batch: input[0]! });
   const overlap = Number(opts.overlap);
-  if (!(overlap >= 0 && overlap < 1)) throw new ConfigError(`--overlap must be in [0, 1), got '${opts.overlap}'`);
+  if (!(overlap >= 0 && overlap < 1))
+    throw new ConfigError(`--overlap must be in [0, 1), got '${opts.overlap}'`);
   const data = await loadSplitVolume(opts);
   const opened = await openBackend(opts.backend);
   try {

@@ -39,7 +39,9 @@ interface TrainCliOptions {
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train a model on synthetic EM data or an EM image + label pair (checkpoints, resume, validation)')
+    .description(
+      'train a model on synthetic EM data or an EM image + label pair (checkpoints, resume, validation)',
+    )
     .option('--model <name>', 'baseline | strided | scaled', 'strided')
     .requiredOption('--backend <name>', 'conv backend (onnxruntime, cudnn, tvm, reference)')
     .option('--iterations <n>', 'total iterations (a resumed run continues up to this count)', '100')
@@ -55,7 +57,11 @@ export function register(program: Command): void {
     .option('--labels <volume>', 'its label volume (same shape, integer ids; 0 = boundary)')
     .option('--anisotropy <ratio>', 'rescale to this z/xy anisotropy first (needs --voxel-nm), e.g. 2')
     .option('--voxel-nm <z,y,x>', "the files' voxel size in nm, e.g. 30,6,6 (SNEMI3D)")
-    .option('--split <axis:fraction>', 'train on the first fraction along the axis, validate on the rest', 'x:0.8')
+    .option(
+      '--split <axis:fraction>',
+      'train on the first fraction along the axis, validate on the rest',
+      'x:0.8',
+    )
     .option('--validate-every <k>', 'validate on the split-off part every K iterations (and at the end)')
     .action(async (opts: TrainCliOptions) => {
       process.exitCode = await runTrainCommand(opts);
@@ -79,7 +85,10 @@ export async function runTrainCommand(opts: TrainCliOptions): Promise<number> {
     throw new ConfigError('--image and --labels go together', 'give both an image and its label volume');
   }
   if (opts.validateEvery !== undefined && opts.image === undefined) {
-    throw new ConfigError('--validate-every needs --image and --labels', 'validation runs on the split-off part');
+    throw new ConfigError(
+      '--validate-every needs --image and --labels',
+      'validation runs on the split-off part',
+    );
   }
   const channels = opts.channels
     ? opts.channels.split(',').map((c) => parsePositiveInt(c.trim(), '--channels entry'))
@@ -102,7 +111,9 @@ export async function runTrainCommand(opts: TrainCliOptions): Promise<number> {
   const validation: ValidationOptions | undefined = files
     ? {
         volume: files.validation,
-        every: opts.validateEvery ? parsePositiveInt(opts.validateEvery, '--validate-every') : Number.MAX_SAFE_INTEGER,
+        every: opts.validateEvery
+          ? parsePositiveInt(opts.validateEvery, '--validate-every')
+          : Number.MAX_SAFE_INTEGER,
       }
     : undefined;
   const iterations = parseNonNegativeInt(opts.iterations, '--iterations');

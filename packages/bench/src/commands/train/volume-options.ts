@@ -72,7 +72,8 @@ async function fileInfo(spec: string): Promise<VolumeFileInfo> {
  */
 export async function loadSplitVolume(opts: VolumeCliOptions): Promise<SplitVolumeData> {
   const split = parseSplit(opts.split);
-  const anisotropy = opts.anisotropy === undefined ? null : parsePositiveNumber(opts.anisotropy, '--anisotropy');
+  const anisotropy =
+    opts.anisotropy === undefined ? null : parsePositiveNumber(opts.anisotropy, '--anisotropy');
   const voxelNm = opts.voxelNm === undefined ? undefined : parseVoxelNm(opts.voxelNm);
   const read = await readProtocolVolume(opts.image, opts.labels, {
     ...(anisotropy === null ? {} : { anisotropy }),
