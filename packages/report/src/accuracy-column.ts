@@ -1,3 +1,4 @@
+import { PAPER_TABLE1 } from '@unet3d/paper';
 import type { AccuracyResults } from '@unet3d/results';
 import type { Table1Line } from './table1.js';
 
@@ -42,8 +43,10 @@ export function withAccuracy(table: readonly Table1Line[], results: AccuracyResu
   });
 }
 
-/** The @unet3d/model preset of a Table 1 line (strided + channels identify it). */
+/** The @unet3d/model preset of a Table 1 line: the paper row's model, else by stride and channels. */
 function modelOf(l: Table1Line): string | undefined {
+  const paper = PAPER_TABLE1.find((p) => p.paperRow === l.paperRow);
+  if (paper) return paper.model;
   const c = l.channels.join(',');
   if (c === '24,32,48,72,104') return l.strided ? 'strided' : 'baseline';
   if (c === '24,64,192,192,192' && l.strided) return 'scaled';
