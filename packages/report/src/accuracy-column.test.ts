@@ -115,9 +115,9 @@ describe("Table 1's Accuracy column from an accuracy results file", () => {
     );
     // sd of (70, 80) % = √50 = 7.07 %; of ARE (0.8, 0.6): √0.02 = 0.141.
     expect(lines[0]!.ours.accuracySource).toBe(
-      ' ± 7.07 over 2 seeds; synthetic, reduced protocol: 8 iterations of batch 2 × 16×32×32; adapted Rand error 0.700 ± 0.141',
+      '± 7.07 over 2 seeds; synthetic, reduced protocol: 8 iterations of batch 2 × 16×32×32; adapted Rand error 0.700 ± 0.141',
     );
-    expect(lines[1]!.ours.accuracySource).toMatch(/^ over 1 seed; .*adapted Rand error 0\.500$/);
+    expect(lines[1]!.ours.accuracySource).toMatch(/^over 1 seed; .*adapted Rand error 0\.500$/);
     expect(lines[3]!.ours.accuracySource).toMatch(
       /adapted Rand error 0\.300 ± 0\.141; row 3's network, so row 3's value$/,
     );

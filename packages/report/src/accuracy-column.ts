@@ -36,7 +36,7 @@ export function withAccuracy(table: readonly Table1Line[], results: AccuracyResu
     const shared = first !== undefined && l.paperRow !== null && l.paperRow !== first;
     const are = s.adaptedRandError;
     const source =
-      `${spread(s.accuracy.std, 100, 2)} over ${s.accuracy.n} seed${s.accuracy.n === 1 ? '' : 's'}; ${label}; ` +
+      `${spread(s.accuracy.std, 100, 2).trimStart()}${s.accuracy.std === null ? '' : ' '}over ${s.accuracy.n} seed${s.accuracy.n === 1 ? '' : 's'}; ${label}; ` +
       `adapted Rand error ${are.mean.toFixed(3)}${spread(are.std, 1, 3)}` +
       (shared ? `; row ${first}'s network, so row ${first}'s value` : '');
     return { ...l, ours: { ...l.ours, accuracyPercent: s.accuracy.mean * 100, accuracySource: source } };
