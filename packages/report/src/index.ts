@@ -1,3 +1,4 @@
+export * from './accuracy-column.js';
 export * from './analytic.js';
 export * from './analytic-flops.js';
 export * from './figures/build-figures.js';

@@ -15,6 +15,8 @@ export interface MarkdownInput {
   readonly deviceRoof: string | null;
   /** Figures to embed: relative PNG path and caption. */
   readonly figures: readonly { png: string; svg: string; caption: string }[];
+  /** Where the Accuracy column came from (accuracyNotes), printed under Table 1. */
+  readonly accuracyNotes?: readonly string[];
 }
 
 function provenance(run: BenchRun, source: string, analytic: string, roof: string | null): string[] {
@@ -181,6 +183,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     '',
     ...tableLines(input.table),
     '',
+    ...(input.accuracyNotes?.length ? [...input.accuracyNotes, ''] : []),
     '## Rows as run',
     '',
     ...memoryLines(run),

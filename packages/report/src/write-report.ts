@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '@unet3d/core';
-import type { BenchRun } from '@unet3d/results';
+import type { AccuracyResults, BenchRun } from '@unet3d/results';
+import { accuracyNotes, withAccuracy } from './accuracy-column.js';
 import type { AnalyticSource } from './analytic.js';
 import { buildFigureSpecs } from './figures/build-figures.js';
 import { PRINT_PRESETS, renderPrint } from './figures/print-preset.js';
@@ -32,6 +33,8 @@ export interface WriteReportOptions {
   readonly analytic: AnalyticSource;
   /** Tuning-log records of the tuned backend on this device, for the convergence figure (optional). */
   readonly tuning?: { readonly records: readonly TuningTrial[]; readonly sources: readonly string[] };
+  /** The newest accuracy results file, for Table 1's Accuracy column (optional). */
+  readonly accuracy?: { readonly results: AccuracyResults; readonly source: string };
 }
 
 export interface WrittenReport {
@@ -47,7 +50,8 @@ export interface WrittenReport {
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
   const { run, outDir, analytic } = options;
   await mkdir(outDir, { recursive: true });
-  const table = buildTable1(run, analytic);
+  const built = buildTable1(run, analytic);
+  const table = options.accuracy ? withAccuracy(built, options.accuracy.results) : built;
   const roof = analytic.deviceRoof(run.provenance.device, run.provenance.precision);
   const roofText = roof
     ? `${roof.name}: ${flopRate(roof.peakFlopPerSecond)} ${run.provenance.precision} peak, ${(roof.bandwidthBytesPerSecond / 1e9).toFixed(0)} GB/s (${roof.matchedBy})`
@@ -83,6 +87,14 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     analyticDescription: analytic.description,
     deviceRoof: roofText,
     figures,
+    ...(options.accuracy
+      ? {
+          accuracyNotes: accuracyNotes(
+            options.accuracy.results,
+            relative(outDir, options.accuracy.source) || options.accuracy.source,
+          ),
+        }
+      : {}),
   });
   const json: ReportJson = {
     reportSchemaVersion: REPORT_SCHEMA_VERSION,

@@ -152,6 +152,9 @@ export const AccuracyResultsSchema = z
       const key = `${run.rowId}#${run.seed}`;
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['runs', i], message: `duplicate run ${key}` });
       seen.add(key);
+      if (run.status === 'failed' && !run.error) {
+        ctx.addIssue({ code: 'custom', path: ['runs', i, 'error'], message: 'a failed run needs its error' });
+      }
       if (run.status === 'ok' && run.final === null) {
         ctx.addIssue({
           code: 'custom',
@@ -164,6 +167,14 @@ export const AccuracyResultsSchema = z
     file.summary.forEach((s, i) => {
       if (!rows.has(s.rowId))
         ctx.addIssue({ code: 'custom', path: ['summary', i, 'rowId'], message: `no runs for '${s.rowId}'` });
+      const ok = file.runs.filter((r) => r.rowId === s.rowId && r.status === 'ok').length;
+      if (s.accuracy.n !== ok || s.adaptedRandError.n !== ok) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['summary', i],
+          message: `summary of '${s.rowId}' counts ${s.accuracy.n} seeds but ${ok} runs are ok`,
+        });
+      }
     });
   });
 

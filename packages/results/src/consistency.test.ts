@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataFileError, errorToOneLine } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
+import { isAccuracyFileName, loadAccuracyResults } from './accuracy-files.js';
+import { isResultsFileName } from './find.js';
 import { loadResults } from './load.js';
 
 const resultsRoot = fileURLToPath(new URL('../../../results/', import.meta.url));
@@ -14,7 +16,7 @@ async function committedFiles(): Promise<string[]> {
   for (const device of await readdir(resultsRoot, { withFileTypes: true })) {
     if (!device.isDirectory()) continue;
     for (const f of await readdir(join(resultsRoot, device.name)))
-      if (f.endsWith('.json')) out.push(join(resultsRoot, device.name, f));
+      if (isResultsFileName(f)) out.push(join(resultsRoot, device.name, f));
   }
   return out;
 }
@@ -43,6 +45,15 @@ describe('results self-consistency on load', () => {
     const files = await committedFiles();
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const f of files) await expect(loadResults(f)).resolves.toMatchObject({ schemaVersion: 1 });
+  });
+
+  it('loads every committed accuracy results file', async () => {
+    const dir = join(resultsRoot, 'accuracy');
+    const files = (await readdir(dir)).filter(isAccuracyFileName);
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    for (const f of files) {
+      await expect(loadAccuracyResults(join(dir, f))).resolves.toMatchObject({ kind: 'accuracy' });
+    }
   });
 
   it('refuses a row median that is not the median of its samples', async () => {

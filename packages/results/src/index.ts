@@ -1,3 +1,4 @@
+export * from './accuracy-files.js';
 export * from './accuracy-schema.js';
 export * from './consistency.js';
 export * from './device-slug.js';

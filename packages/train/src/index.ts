@@ -9,3 +9,6 @@ export * from './data.js';
 export * from './executor/index.js';
 export * from './loop.js';
 export * from './progress-reporter.js';
+export * from './sliding-window.js';
+export * from './validate-volume.js';
+export * from './volume-data.js';

@@ -1,10 +1,13 @@
 import { ConfigError, type ConvBackend, type Device, type Triple } from '@unet3d/core';
+import type { LabelledVolume } from '@unet3d/data';
 import { AFFINITY_CHANNELS, buildNetwork, type Network } from '@unet3d/model';
 import { affinityAccuracy } from './accuracy.js';
 import { type CheckpointConfig, configDifferences, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { SyntheticData } from './data.js';
 import { createTrainer, type Trainer } from './executor/index.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import { type VolumeValidation, validateVolume } from './validate-volume.js';
+import type { TrainingData } from './volume-data.js';
 
 /** What a run is: recorded in every checkpoint; a resumed run must match it. */
 export interface TrainingConfig {
@@ -14,7 +17,27 @@ export interface TrainingConfig {
   batch: number;
   seed: number;
   lr: number;
-  data: 'synthetic';
+  /**
+   * 'synthetic' (SyntheticData built from the seed), or an identifier of file data given in
+   * RunTrainingOptions.data (e.g. `files:<sha256 prefixes>`), so a resume on other data is refused.
+   */
+  data: string;
+}
+
+/** Periodic validation on a held-out labelled volume (e.g. the validation part of splitVolume). */
+export interface ValidationOptions {
+  volume: LabelledVolume;
+  /** Validate every this many iterations, and always after the last one. */
+  every: number;
+  /** Sliding-window overlap (default 0.5). */
+  overlap?: number;
+}
+
+/** One validation pass: the iteration it followed and its metrics. */
+export interface ValidationPoint extends VolumeValidation {
+  iteration: number;
+  /** Mean training loss since the previous validation point (null when no step ran in between). */
+  trainLoss: number | null;
 }
 
 export interface RunTrainingOptions {
@@ -29,6 +52,10 @@ export interface RunTrainingOptions {
   checkpointEvery: number;
   /** Held-out crops averaged for the accuracy (default 2). */
   heldOutCrops?: number;
+  /** Training batches; required unless config.data is 'synthetic' (then SyntheticData from the seed). */
+  data?: TrainingData;
+  /** Periodic validation on a whole volume (sliding-window inference); also gives heldOutAccuracy. */
+  validation?: ValidationOptions;
   reporter: ProgressReporter;
 }
 
@@ -37,8 +64,13 @@ export interface TrainingSummary {
   iterations: number;
   losses: number[];
   accuracies: number[];
-  /** Nearest-neighbour affinity accuracy on held-out synthetic data, eval mode. */
+  /**
+   * Nearest-neighbour affinity accuracy (eval mode) on held-out data: the last validation point's with
+   * `validation`, else fixed held-out synthetic crops.
+   */
   heldOutAccuracy: number;
+  /** Validation points, in order (empty without `validation`). */
+  validation: ValidationPoint[];
   meanMs: number;
   parameters: number;
 }
@@ -71,8 +103,17 @@ export async function heldOutAccuracy(trainer: Trainer, data: SyntheticData, cro
 /** Train on synthetic data with checkpoints; resumes from `checkpoint` when the file exists. */
 export async function runTraining(options: RunTrainingOptions): Promise<TrainingSummary> {
   const { config, device, backend, reporter } = options;
-  if (config.data !== 'synthetic') {
-    throw new ConfigError(`unknown data source '${config.data}'`, 'only --data synthetic is available');
+  if (config.data !== 'synthetic' && !options.data) {
+    throw new ConfigError(
+      `data source '${config.data}' needs its batches (RunTrainingOptions.data)`,
+      'use --data synthetic, or give --image and --labels',
+    );
+  }
+  if (options.validation && !(Number.isInteger(options.validation.every) && options.validation.every > 0)) {
+    throw new ConfigError(
+      `--validate-every must be a positive integer, got ${options.validation.every}`,
+      'e.g. --validate-every 50',
+    );
   }
   const network =
     options.network ??
@@ -108,7 +149,30 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       start = existing.iteration;
       reporter.note(`resumed from ${options.checkpoint} at iteration ${start}`);
     }
-    const data = new SyntheticData({ patch: config.input, batch: network.input[0], seed: config.seed });
+    const synthetic =
+      options.data === undefined
+        ? new SyntheticData({ patch: config.input, batch: network.input[0], seed: config.seed })
+        : undefined;
+    const data: TrainingData = options.data ?? synthetic!;
+    const validation: ValidationPoint[] = [];
+    let sinceValidation: number[] = [];
+    const validate = async (iteration: number): Promise<void> => {
+      const v = options.validation!;
+      const m = await validateVolume(
+        trainer,
+        v.volume,
+        v.overlap === undefined ? {} : { overlap: v.overlap },
+      );
+      const trainLoss = sinceValidation.length
+        ? sinceValidation.reduce((a, b) => a + b, 0) / sinceValidation.length
+        : null;
+      sinceValidation = [];
+      validation.push({ iteration, trainLoss, ...m });
+      reporter.note(
+        `validation at iteration ${iteration}: nearest-neighbour affinity accuracy ${(100 * m.accuracy).toFixed(2)}%, ` +
+          `adapted Rand error ${m.adaptedRandError.toFixed(4)} (${m.segments} segments, ${(m.ms / 1e3).toFixed(1)} s)`,
+      );
+    };
     const outShape = [...network.input] as [number, number, number, number, number];
     outShape[1] = AFFINITY_CHANNELS;
     const save = async (iteration: number): Promise<void> => {
@@ -129,22 +193,30 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
         }
         const accuracy = affinityAccuracy(r.output!, batch.target, batch.mask, outShape).accuracy;
         losses.push(r.loss);
+        sinceValidation.push(r.loss);
         accuracies.push(accuracy);
         msTotal += r.ms;
         reporter.iteration({ iteration: it, total: options.iterations, loss: r.loss, accuracy, ms: r.ms });
         if (it % options.checkpointEvery === 0 && it !== options.iterations) await save(it);
+        if (options.validation && it % options.validation.every === 0 && it !== options.iterations) {
+          await validate(it);
+        }
       }
     } finally {
       reporter.stop();
     }
     if (options.iterations > start) await save(options.iterations);
-    const held = await heldOutAccuracy(trainer, data, options.heldOutCrops ?? 2);
+    if (options.validation) await validate(Math.max(options.iterations, start));
+    const held = synthetic
+      ? await heldOutAccuracy(trainer, synthetic, options.heldOutCrops ?? 2)
+      : (validation[validation.length - 1]?.accuracy ?? Number.NaN);
     return {
       resumedFrom: start,
       iterations: Math.max(options.iterations, start),
       losses,
       accuracies,
       heldOutAccuracy: held,
+      validation,
       meanMs: losses.length ? msTotal / losses.length : Number.NaN,
       parameters: trainer.parameterCount(),
     };

@@ -17,6 +17,8 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   verify: () => import('./verify/index.js'),
   flops: () => import('./flops/index.js'),
   train: () => import('./train/index.js'),
+  evaluate: () => import('./evaluate/index.js'),
+  accuracy: () => import('./accuracy/index.js'),
   report: () => import('./report/index.js'),
   gate: () => import('./gate/index.js'),
   tune: () => import('./tune/index.js'),

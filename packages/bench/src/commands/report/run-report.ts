@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@unet3d/core';
 import { type AnalyticSource, flopsAnalytic, type WrittenReport, writeReport } from '@unet3d/report';
-import { newestResultsPerDevice } from '@unet3d/results';
+import { loadAccuracyResults, newestAccuracyResults, newestResultsPerDevice } from '@unet3d/results';
 import { loadAll, printErrors } from './load-all.js';
 import { tuningLogsFor } from './tuning-logs.js';
 
@@ -48,11 +48,22 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
   }
   const analytic = io.analytic ?? flopsAnalytic();
   const reports: { source: string; markdown: string; json: string; figures: WrittenReport['figures'] }[] = [];
+  const accuracySource = await newestAccuracyResults(opts.results);
+  const accuracy = accuracySource
+    ? { results: await loadAccuracyResults(accuracySource), source: accuracySource }
+    : undefined;
   for (const [i, run] of runs.entries()) {
     const file = files[i]!;
     const outDir = reportDirFor(file, opts.out, files.length > 1);
     const tuning = await tuningLogsFor(opts.results, run);
-    const written = await writeReport({ run, source: file, outDir, analytic, ...(tuning ? { tuning } : {}) });
+    const written = await writeReport({
+      run,
+      source: file,
+      outDir,
+      analytic,
+      ...(tuning ? { tuning } : {}),
+      ...(accuracy ? { accuracy } : {}),
+    });
     reports.push({ source: file, ...written });
     if (!opts.json) {
       io.out(
