@@ -69,11 +69,13 @@ describe('verify', () => {
     expect(backendFamily('tvm')).toEqual(['tvm', 'tvm-cpu']);
     expect(backendFamily('cudnn')).toEqual(['cudnn']);
     expect(backendFamily('onnxruntime')).toEqual(['onnxruntime']);
-    const r = await cli(['verify', '--backend', 'tvm', '--model', 'strided']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/backend 'tvm' \(tried tvm, tvm-cpu\) cannot be used: tvm: .*; tvm-cpu: /);
-  });
+    if (existsSync('/dev/nvidia0')) return; // with a GPU the CUDA target answers; the CPU case is below
+    // No GPU here: `tvm` (CUDA) fails to open and the family falls through to the CPU target, which passes.
+    const r = await cli(['verify', '--backend', 'tvm', '--model', 'strided', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(JSON.stringify(json)).toContain('tvm-cpu');
+  }, 300_000);
 });
 
 describe('verify --device-ops', () => {
