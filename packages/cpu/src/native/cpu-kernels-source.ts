@@ -473,121 +473,88 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
 
 /* ---------------- trilinear x2 upsampling (align_corners=False) ---------------- */
 
-/* PyTorch's source index/weights for output o of an axis of n inputs. */
-static inline void axis_at(i64 o, i64 n, i64 *i0, i64 *i1, double *w0, double *w1) {
-  double s = (o + 0.5) * 0.5 - 0.5;
-  if (s < 0) s = 0;
-  double a = floor(s);
-  double l1 = s - a;
-  *i0 = (i64)a;
-  *i1 = (i64)a < n - 1 ? (i64)a + 1 : (i64)a;
-  *w0 = 1 - l1;
-  *w1 = l1;
-}
+/* Traffic (bytes) above which an op is split over threads; below it one thread avoids barrier stalls. */
+#define PAR_BYTES 262144
 
+/* x2 upsampling weights along an axis (PyTorch's align_corners=False with a factor of 2): output 0 = x[0];
+   output 2k+1 = 3/4 x[k] + 1/4 x[k+1]; output 2k+2 = 1/4 x[k] + 3/4 x[k+1]; output 2n-1 = x[n-1]. With the
+   axis clamped at both ends (x[-1] := x[0], x[n] := x[n-1]) every output o reads x[(o-1)>>1] and x[(o+1)>>1]
+   with weights 3/4 and 1/4 (odd o) or 1/4 and 3/4 (even o). All weights and their products are exact in float. */
+static inline i64 clampi(i64 i, i64 n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
+
+/* Float arithmetic (weights exact, every term non-negative-weighted: float32 rounding of a few steps, far below
+   the ops' 1e-5 tolerance against the float64-intermediate JavaScript op). Per output row: the 4 source rows
+   blended into one W row (kept in L1 with a clamped border), then the W expansion as two interleaved ¼/¾ blends;
+   both loops vectorise. One parallel region over output planes, one thread below PAR_BYTES of traffic. */
 void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D, i64 H, i64 W) {
   i64 HW = H * W, W2 = 2 * W;
-#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
+#pragma omp parallel if (NC * D * HW * 36 > PAR_BYTES)
   {
-    double *row = malloc(sizeof(double) * W);
+    float *buf = malloc(sizeof(float) * (W + 2));
 #pragma omp for schedule(static)
     for (i64 t = 0; t < NC * 2 * D; t++) {
+      float *restrict row = buf + 1;
       i64 nc = t / (2 * D), od = t - nc * 2 * D;
-      i64 da, db;
-      double wa, wb;
-      axis_at(od, D, &da, &db, &wa, &wb);
-      const float *xa = x + nc * D * HW + da * HW, *xb = x + nc * D * HW + db * HW;
-      float *o = y + t * 4 * HW;
+      float wa = (od & 1) ? 0.75f : 0.25f, wb = 1.0f - wa;
+      const float *xa = x + nc * D * HW + clampi((od - 1) >> 1, D) * HW;
+      const float *xb = x + nc * D * HW + clampi((od + 1) >> 1, D) * HW;
+      float *restrict o = y + t * 4 * HW;
       for (i64 oh = 0; oh < 2 * H; oh++, o += W2) {
-        i64 ra, rb;
-        double ha, hb;
-        axis_at(oh, H, &ra, &rb, &ha, &hb);
-        ra *= W;
-        rb *= W;
+        float ha = (oh & 1) ? 0.75f : 0.25f, hb = 1.0f - ha;
+        i64 ra = clampi((oh - 1) >> 1, H) * W, rb = clampi((oh + 1) >> 1, H) * W;
+        float caa = wa * ha, cba = wb * ha, cab = wa * hb, cbb = wb * hb;
+        const float *restrict a0 = xa + ra, *restrict b0 = xb + ra, *restrict a1 = xa + rb, *restrict b1 = xb + rb;
+#pragma omp simd
+        for (i64 k = 0; k < W; k++) row[k] = (caa * a0[k] + cba * b0[k]) + (cab * a1[k] + cbb * b1[k]);
+        row[-1] = row[0];
+        row[W] = row[W - 1];
+#pragma omp simd
+        for (i64 k = 0; k < W; k++) {
+          float r = 0.75f * row[k];
+          o[2 * k] = 0.25f * row[k - 1] + r;
+          o[2 * k + 1] = r + 0.25f * row[k + 1];
+        }
+      }
+    }
+    free(buf);
+  }
+}
+
+/* Exact adjoint of unet3d_upsample2x as a gather: input (d, h, w) receives from outputs 2d-1 .. 2d+2 of each
+   axis (clamped to the axis) with weights 1/4, 3/4, 3/4, 1/4 (the clamping folds the border weights exactly:
+   1/4 + 3/4 = 1). Per input plane d: the 4 output planes blended into one 2H x 2W plane (L1/L2-resident), then
+   per input row the 4 plane rows blended into one 2W row, then the W adjoint with stride-2 loads. Every dx is
+   written once; dy planes shared by neighbouring d are re-read from cache (static schedule keeps them on one
+   thread). Float arithmetic as in the forward. */
+void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
+  i64 HW = H * W, W2 = 2 * W, P = 4 * HW;
+#pragma omp parallel if (NC * D * HW * 36 > PAR_BYTES)
+  {
+    float *q = malloc(sizeof(float) * (P + W2 + 2));
+#pragma omp for schedule(static)
+    for (i64 t = 0; t < NC * D; t++) {
+      float *restrict qp = q;
+      float *restrict r = q + P + 1;
+      i64 nc = t / D, d = t - nc * D;
+      const float *vol = dy + nc * 8 * D * HW;
+      const float *restrict p0 = vol + clampi(2 * d - 1, 2 * D) * P, *restrict p1 = vol + (2 * d) * P;
+      const float *restrict p2 = vol + (2 * d + 1) * P, *restrict p3 = vol + clampi(2 * d + 2, 2 * D) * P;
+#pragma omp simd
+      for (i64 k = 0; k < P; k++) qp[k] = 0.25f * (p0[k] + p3[k]) + 0.75f * (p1[k] + p2[k]);
+      float *restrict out = dx + t * HW;
+      for (i64 h = 0; h < H; h++, out += W) {
+        const float *restrict q0 = qp + clampi(2 * h - 1, 2 * H) * W2, *restrict q1 = qp + (2 * h) * W2;
+        const float *restrict q2 = qp + (2 * h + 1) * W2, *restrict q3 = qp + clampi(2 * h + 2, 2 * H) * W2;
+#pragma omp simd
+        for (i64 k = 0; k < W2; k++) r[k] = 0.25f * (q0[k] + q3[k]) + 0.75f * (q1[k] + q2[k]);
+        r[-1] = r[0];
+        r[W2] = r[W2 - 1];
 #pragma omp simd
         for (i64 k = 0; k < W; k++)
-          row[k] = ha * (wa * xa[ra + k] + wb * xb[ra + k]) + hb * (wa * xa[rb + k] + wb * xb[rb + k]);
-        o[0] = (float)row[0];
-#pragma omp simd
-        for (i64 k = 0; k < W - 1; k++) {
-          double r0 = row[k], r1 = row[k + 1];
-          o[2 * k + 1] = (float)(0.75 * r0 + 0.25 * r1);
-          o[2 * k + 2] = (float)(0.25 * r0 + 0.75 * r1);
-        }
-        o[W2 - 1] = (float)row[W - 1];
+          out[k] = 0.25f * (r[2 * k - 1] + r[2 * k + 2]) + 0.75f * (r[2 * k] + r[2 * k + 1]);
       }
     }
-    free(row);
-  }
-}
-
-/* Adjoint of the W expansion of one output row (2W values) into W values. */
-static inline void w_adjoint(const float *restrict d, double *restrict r, i64 W) {
-  if (W == 1) {
-    r[0] = (double)d[0] + d[1];
-    return;
-  }
-  r[0] = d[0] + 0.75 * d[1] + 0.25 * d[2];
-#pragma omp simd
-  for (i64 k = 1; k < W - 1; k++) {
-    i64 p = 2 * k;
-    r[k] = 0.25 * d[p - 1] + 0.75 * d[p] + 0.75 * d[p + 1] + 0.25 * d[p + 2];
-  }
-  i64 p = 2 * W - 2;
-  r[W - 1] = 0.25 * d[p - 1] + 0.75 * d[p] + d[p + 1];
-}
-
-/* Exact adjoint of unet3d_upsample2x. Per (n, c) volume, output planes are visited in order; each dy row is
-   W-adjointed once and spread with weights (D weight)·(H weight) into double accumulator planes of the two
-   input planes it was read from. A ring of 4 accumulators holds the planes still receiving (input plane d takes
-   output planes 2d-1 .. 2d+2); a finished plane is rounded to float once and written. */
-void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
-  i64 HW = H * W, W2 = 2 * W;
-#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
-  {
-    double *acc = malloc(sizeof(double) * 4 * HW);
-    double *row = malloc(sizeof(double) * W);
-#pragma omp for schedule(dynamic, 1)
-    for (i64 nc = 0; nc < NC; nc++) {
-      for (i64 k = 0; k < 4 * HW; k++) acc[k] = 0;
-      i64 next = 0;
-      const float *vol = dy + nc * 8 * D * HW;
-      float *out = dx + nc * D * HW;
-      for (i64 od = 0; od < 2 * D; od++) {
-        i64 da, db;
-        double wa, wb;
-        axis_at(od, D, &da, &db, &wa, &wb);
-        double *pa = acc + (da & 3) * HW, *pb = acc + (db & 3) * HW;
-        for (i64 oh = 0; oh < 2 * H; oh++) {
-          i64 ra, rb;
-          double ha, hb;
-          axis_at(oh, H, &ra, &rb, &ha, &hb);
-          w_adjoint(vol + (od * 2 * H + oh) * W2, row, W);
-          double c00 = wa * ha, c01 = wa * hb, c10 = wb * ha, c11 = wb * hb;
-          double *a0 = pa + ra * W, *a1 = pa + rb * W, *b0 = pb + ra * W, *b1 = pb + rb * W;
-          /* the four targets may coincide at the borders: separate loops keep each update exact */
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) a0[k] += c00 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) a1[k] += c01 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) b0[k] += c10 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) b1[k] += c11 * row[k];
-        }
-        for (; next < D && (2 * next + 2 <= od || od == 2 * D - 1); next++) {
-          double *p = acc + (next & 3) * HW;
-          float *o = out + next * HW;
-#pragma omp simd
-          for (i64 k = 0; k < HW; k++) {
-            o[k] = (float)p[k];
-            p[k] = 0;
-          }
-        }
-      }
-    }
-    free(acc);
-    free(row);
+    free(q);
   }
 }
 
