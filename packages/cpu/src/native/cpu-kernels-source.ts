@@ -20,6 +20,8 @@ static int omp_get_max_threads(void) { return 1; }
 typedef int64_t i64;
 #define PAR_MIN 32768
 #define CHUNK 16384
+/* Traffic (bytes) above which an op is split over threads; below it one thread avoids barrier stalls. */
+#define PAR_BYTES 262144
 
 int unet3d_threads(void) { return omp_get_max_threads(); }
 /* Threads of later parallel regions started from the calling (Node main) thread. */
@@ -420,27 +422,40 @@ void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restri
 
 /* ---------------- max pool 2x2x2 ---------------- */
 
+/* Per output row: the 8 window values read as stride-2 loads of 4 input rows (2 planes x 2 rows), the running
+   max and its window index as branch-free selects (vectorised: vector max/compare and blends). Ties keep the
+   first index; a NaN wins over numbers and the last NaN is kept, as in the JavaScript op. */
+#define MP_STEP(V, Q)                 \
+  {                                   \
+    float v_ = (V);                   \
+    int c_ = v_ > best || v_ != v_;   \
+    best = c_ ? v_ : best;            \
+    arg = c_ ? (float)(Q) : arg;      \
+  }
 void unet3d_maxpool2x(const float *restrict x, float *restrict y, float *restrict am, i64 NC, i64 D, i64 H,
                       i64 W) {
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
-#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+#pragma omp parallel for schedule(static) if (NC * D * HW * 5 > PAR_BYTES)
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
-    i64 o = t * Ho * Wo;
-    for (i64 oh = 0; oh < Ho; oh++) {
-      const float *p0 = x + nc * D * HW + 2 * od * HW + 2 * oh * W;
-      const float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
-      for (i64 ow = 0, j = 0; ow < Wo; ow++, j += 2, o++) {
-        float v[8] = {p0[j], p0[j + 1], p1[j], p1[j + 1], p2[j], p2[j + 1], p3[j], p3[j + 1]};
-        float best = v[0];
-        int arg = 0;
-        for (int q = 1; q < 8; q++)
-          if (v[q] > best || v[q] != v[q]) {
-            best = v[q];
-            arg = q;
-          }
-        y[o] = best;
-        am[o] = (float)arg;
+    float *restrict yo = y + t * Ho * Wo;
+    float *restrict ao = am + t * Ho * Wo;
+    for (i64 oh = 0; oh < Ho; oh++, yo += Wo, ao += Wo) {
+      const float *restrict p0 = x + nc * D * HW + 2 * od * HW + 2 * oh * W;
+      const float *restrict p1 = p0 + W, *restrict p2 = p0 + HW, *restrict p3 = p2 + W;
+#pragma omp simd
+      for (i64 ow = 0; ow < Wo; ow++) {
+        i64 j = 2 * ow;
+        float best = p0[j], arg = 0.0f;
+        MP_STEP(p0[j + 1], 1)
+        MP_STEP(p1[j], 2)
+        MP_STEP(p1[j + 1], 3)
+        MP_STEP(p2[j], 4)
+        MP_STEP(p2[j + 1], 5)
+        MP_STEP(p3[j], 6)
+        MP_STEP(p3[j + 1], 7)
+        yo[ow] = best;
+        ao[ow] = arg;
       }
     }
   }
@@ -472,9 +487,6 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
 }
 
 /* ---------------- trilinear x2 upsampling (align_corners=False) ---------------- */
-
-/* Traffic (bytes) above which an op is split over threads; below it one thread avoids barrier stalls. */
-#define PAR_BYTES 262144
 
 /* x2 upsampling weights along an axis (PyTorch's align_corners=False with a factor of 2): output 0 = x[0];
    output 2k+1 = 3/4 x[k] + 1/4 x[k+1]; output 2k+2 = 1/4 x[k] + 3/4 x[k+1]; output 2n-1 = x[n-1]. With the
@@ -560,81 +572,112 @@ void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i6
 
 /* ---------------- loss ---------------- */
 
+/* e^r for r in [-87, 0] in float: r = k ln2 + f, |f| <= ln2/2, e^f by its Taylor series to f^8 (truncation
+   < 6e-9 relative), 2^k from the exponent bits. Branch-free so loops over it vectorise. */
+static inline float exp_negf(float r) {
+  r = r > -87.0f ? r : -87.0f;
+  const float MAGIC = 12582912.0f;
+  float t = r * 1.44269504088896341f + MAGIC;
+  float k = t - MAGIC;
+  float f = (r - k * 0.693145751953125f) - k * 1.428606765330187e-06f;
+  float p = 1.0f + f * (1.0f + f * (1.0f / 2 + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720 +
+            f * (1.0f / 5040 + f * (1.0f / 40320))))))));
+  int32_t tb;
+  memcpy(&tb, &t, 4);
+  int32_t eb = (int32_t)((uint32_t)(tb + 127) << 23);
+  float two;
+  memcpy(&two, &eb, 4);
+  return two * p;
+}
+
 /* Masked mean sigmoid + BCE with logits; writes dlogits, returns sum of m·loss (caller multiplies by 1/sum m).
-   msum_out gets the sum of the mask; when it is 0, dlogits is zeroed and 0 returned. */
+   msum_out gets the sum of the mask; when it is 0, dlogits is zeroed and 0 returned. The mask sum must precede
+   the gradient (dlogits is scaled by 1/sum m), so the mask is read twice: a sum pass (one stream), then one pass
+   reading logits, target and mask once each and writing dlogits. Per voxel in float (e = e^-|x|,
+   log(1 + e) = 2 atanh(e / (2 + e)) by its series to s^13, truncation < 2e-8), summed in double. */
 double unet3d_sigmoid_bce(const float *restrict x, const float *restrict tg, const float *restrict mk,
                           float *restrict g, i64 n, double *msum_out) {
   double msum = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : msum) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) reduction(+ : msum) if (n * 4 > PAR_BYTES)
   for (i64 i = 0; i < n; i++) msum += mk[i];
   *msum_out = msum;
   if (msum == 0) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (n * 4 > PAR_BYTES)
     for (i64 i = 0; i < n; i++) g[i] = 0;
     return 0;
   }
-  double inv = 1 / msum, loss = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : loss) if (n > PAR_MIN)
+  float inv = (float)(1 / msum);
+  double loss = 0;
+#pragma omp parallel for simd schedule(static) reduction(+ : loss) if (n * 16 > PAR_BYTES)
   for (i64 i = 0; i < n; i++) {
-    double xv = x[i], t = tg[i], m = mk[i];
-    double a = xv < 0 ? -xv : xv;
-    double r = a < 708.0 ? -a : -708.0;
-    double e;
-    em1_neg(r, &e);
-    double s = e / (2 + e), s2 = s * s;
-    double l1p = 2 * s * (1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11 +
-                 s2 * (1.0 / 13 + s2 * (1.0 / 15 + s2 * (1.0 / 17 + s2 * (1.0 / 19))))))))));
-    double sig = 1 / (1 + e);
-    loss += m * ((xv > 0 ? xv : 0.0) - xv * t + l1p);
-    g[i] = (float)(m * inv * ((xv >= 0 ? 1.0 : e) * sig - t));
+    float xv = x[i], t = tg[i], m = mk[i];
+    float a = xv < 0 ? -xv : xv;
+    float e = exp_negf(-a);
+    float s = e / (2.0f + e), s2 = s * s;
+    float l1p = 2.0f * s * (1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9 +
+                s2 * (1.0f / 11 + s2 * (1.0f / 13)))))));
+    float sig = 1.0f / (1.0f + e);
+    loss += (double)(m * ((xv > 0 ? xv : 0.0f) - xv * t + l1p));
+    g[i] = m * inv * ((xv >= 0 ? 1.0f : e) * sig - t);
   }
   return loss;
 }
 
 /* ---------------- Adam ---------------- */
 
-void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, i64 n,
-                 double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
-  double c1 = 1 - beta1, c2 = 1 - beta2;
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-  for (i64 i = 0; i < n; i++) {
-    double gi = g[i];
-    float mi = (float)(beta1 * m[i] + c1 * gi);
-    float vi = (float)(beta2 * v[i] + c2 * gi * gi);
+/* One Adam step on n values in float (m, v rounded to float as stored; the update's quotient in float: a few
+   ulps of the step, far below the 1e-5 tolerance against the double-intermediate JavaScript op). */
+static inline void adam_run(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+                            i64 a, i64 b, float b1, float b2, float c1, float c2, float eps, float ss, float ibc) {
+#pragma omp simd
+  for (i64 i = a; i < b; i++) {
+    float gi = g[i];
+    float mi = b1 * m[i] + c1 * gi;
+    float vi = b2 * v[i] + c2 * (gi * gi);
     m[i] = mi;
     v[i] = vi;
-    p[i] = (float)(p[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
+    p[i] = p[i] - (ss * mi) / (sqrtf(vi) * ibc + eps);
   }
 }
 
-/* Adam over many tensors in one call: small tensors share a thread, large ones are split across threads. */
+void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, i64 n,
+                 double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
+  float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+  float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
+#pragma omp parallel if (n * 28 > PAR_BYTES)
+  {
+#ifdef _OPENMP
+    i64 T = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+    i64 T = 1, id = 0;
+#endif
+    /* static split at multiples of 16 values (whole cache lines) */
+    i64 per = ((n + T - 1) / T + 15) & ~(i64)15;
+    i64 a = id * per < n ? id * per : n, b = a + per < n ? a + per : n;
+    adam_run(p, g, m, v, a, b, b1, b2, c1, c2, ep, ss, ibc);
+  }
+}
+
+/* Adam over many tensors in one call and one parallel region: the concatenation of all tensors is split into
+   one contiguous static range per thread (one thread below PAR_BYTES of traffic). */
 void unet3d_adam_all(float **p, float **g, float **m, float **v, const i64 *sizes, int count, double beta1,
                      double beta2, double eps, double step_size, double sqrt_bc2) {
-  double c1 = 1 - beta1, c2 = 1 - beta2;
+  float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+  float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
   i64 total = 0;
   for (int j = 0; j < count; j++) total += sizes[j];
-  i64 T = omp_get_max_threads();
-  i64 chunk = total / (4 * T) + 1;
-  if (chunk < 4096) chunk = 4096;
-  i64 tasks = (total + chunk - 1) / chunk;
-#pragma omp parallel for schedule(dynamic, 1) if (total > PAR_MIN)
-  for (i64 t = 0; t < tasks; t++) {
-    /* Task t covers flat indices [t·chunk, (t+1)·chunk) of the concatenation of all tensors. */
-    i64 lo = t * chunk, hi = lo + chunk < total ? lo + chunk : total, off = 0;
+#pragma omp parallel if (total * 28 > PAR_BYTES)
+  {
+#ifdef _OPENMP
+    i64 T = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+    i64 T = 1, id = 0;
+#endif
+    i64 per = ((total + T - 1) / T + 15) & ~(i64)15;
+    i64 lo = id * per < total ? id * per : total, hi = lo + per < total ? lo + per : total, off = 0;
     for (int j = 0; j < count && off < hi; off += sizes[j], j++) {
       i64 a = lo > off ? lo - off : 0, b = hi - off < sizes[j] ? hi - off : sizes[j];
-      if (a >= b) continue;
-      float *restrict pj = p[j], *restrict mj = m[j], *restrict vj = v[j];
-      const float *restrict gj = g[j];
-#pragma omp simd
-      for (i64 i = a; i < b; i++) {
-        double gi = gj[i];
-        float mi = (float)(beta1 * mj[i] + c1 * gi);
-        float vi = (float)(beta2 * vj[i] + c2 * gi * gi);
-        mj[i] = mi;
-        vj[i] = vi;
-        pj[i] = (float)(pj[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
-      }
+      if (a < b) adam_run(p[j], g[j], m[j], v[j], a, b, b1, b2, c1, c2, ep, ss, ibc);
     }
   }
 }
