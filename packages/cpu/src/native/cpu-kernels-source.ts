@@ -575,7 +575,7 @@ void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i6
 /* e^r for r in [-87, 0] in float: r = k ln2 + f, |f| <= ln2/2, e^f by its Taylor series to f^8 (truncation
    < 6e-9 relative), 2^k from the exponent bits. Branch-free so loops over it vectorise. */
 static inline float exp_negf(float r) {
-  r = r > -87.0f ? r : -87.0f;
+  r = r < -87.0f ? -87.0f : r; /* NaN stays NaN */
   const float MAGIC = 12582912.0f;
   float t = r * 1.44269504088896341f + MAGIC;
   float k = t - MAGIC;
