@@ -1,10 +1,12 @@
 /**
- * The C source of every CPU device op (float32 storage), compiled once into one shared object. Each kernel
- * mirrors the arithmetic of its JavaScript op in ../ops (double intermediates, the same formulas and the same
- * rounding to float32 at the same points), so results agree to float32 rounding; reductions (batch-norm
- * statistics, bias gradients, the loss) accumulate in double per block and combine per channel in a fixed
- * order. Element-wise loops are vectorised by the compiler (`-O3 -march=native`, `#pragma omp simd`,
- * restrict) and split over all cores with OpenMP. Layout is NCDHW; S = D·H·W.
+ * The C source of every CPU device op (float32 storage), compiled once into one shared object. Batch norm, ELU,
+ * add and bias mirror the arithmetic of their JavaScript op in ../ops (double intermediates, the same formulas
+ * and rounding points); trilinear upsampling, max pool, the loss's per-voxel terms and Adam compute in float
+ * (twice the vector width; a few float32 ulps from the JavaScript op, far inside the 1e-5 the tests demand).
+ * Reductions (batch-norm statistics, bias gradients, the loss) accumulate in double per block and combine in a
+ * fixed order, so runs are deterministic. Loops are vectorised by the compiler (`-O3 -march=native`,
+ * `#pragma omp simd`, restrict) and split over threads with OpenMP: one parallel region per pass, static
+ * schedules, and one thread below PAR_BYTES (256 KiB) of traffic. Layout is NCDHW; S = D·H·W.
  */
 export const CPU_KERNELS_SOURCE = String.raw`
 #include <stdint.h>
