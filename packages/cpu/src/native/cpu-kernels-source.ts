@@ -6,13 +6,16 @@
  * Reductions (batch-norm statistics, bias gradients, the loss) accumulate in double per block and combine in a
  * fixed order, so runs are deterministic. Loops are vectorised by the compiler (`-O3 -march=native`,
  * `#pragma omp simd`, restrict) and split over threads with OpenMP: one parallel region per pass, static
- * schedules, and one thread below PAR_BYTES (256 KiB) of traffic. Layout is NCDHW; S = D·H·W.
+ * schedules, one thread below PAR_BYTES (256 KiB) of traffic or on an oversubscribed machine (team() in the
+ * source). Layout is NCDHW; S = D·H·W.
  */
 export const CPU_KERNELS_SOURCE = String.raw`
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #else
@@ -20,10 +23,36 @@ static int omp_get_max_threads(void) { return 1; }
 #endif
 
 typedef int64_t i64;
-#define PAR_MIN 32768
 #define CHUNK 16384
 /* Traffic (bytes) above which an op is split over threads; below it one thread avoids barrier stalls. */
 #define PAR_BYTES 262144
+
+/* Threads for one pass that moves about the given bytes: 1 below PAR_BYTES (a team's start and barriers cost more
+   than the pass); 1 while the machine is oversubscribed by other work, i.e. the 1-minute load average exceeds
+   1.5 x the online CPUs (our own threads add at most one per CPU, so the rest is others': a second thread would
+   wait a time slice at every barrier, measured up to 10x slower than 1 thread); else every thread. The load
+   average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off. */
+static int team(i64 bytes) {
+  int T = omp_get_max_threads();
+  if (bytes <= PAR_BYTES || T == 1) return 1;
+  static int guard = -1, loaded = 0;
+  static double last = -10;
+  if (guard < 0) {
+    const char *e = getenv("UNET3D_CPU_LOAD_GUARD");
+    guard = !(e && e[0] == '0');
+  }
+  if (!guard) return T;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  double now = ts.tv_sec + 1e-9 * ts.tv_nsec;
+  if (now - last >= 1.0) {
+    double la[1];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    loaded = getloadavg(la, 1) == 1 && cpus > 0 && la[0] > 1.5 * (double)cpus;
+    last = now;
+  }
+  return loaded ? 1 : T;
+}
 
 int unet3d_threads(void) { return omp_get_max_threads(); }
 /* Threads of later parallel regions started from the calling (Node main) thread. */
@@ -77,17 +106,17 @@ static inline float elu1(float v, double alpha) {
 /* ---------------- element-wise ---------------- */
 
 void unet3d_add(const float *restrict a, const float *restrict b, float *restrict out, i64 n) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) out[i] = a[i] + b[i];
 }
 
 void unet3d_add_into(float *restrict t, const float *restrict s, i64 n) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) t[i] += s[i];
 }
 
 void unet3d_elu(const float *restrict x, float *restrict y, i64 n, double alpha) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) y[i] = elu1(x[i], alpha);
 }
 
@@ -97,14 +126,14 @@ static inline float elu_grad1(float dy, float v, double alpha) {
 }
 
 void unet3d_elu_backward(const float *restrict dy, const float *restrict y, float *restrict dx, i64 n, double alpha) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) dx[i] = elu_grad1(dy[i], y[i], alpha);
 }
 
 /* Per-channel element-wise work: tasks are (row = n·C + c) × chunks of S. */
 #define PER_CHANNEL_BEGIN(N, C, S)                                            \
   i64 K_ = ((S) + CHUNK - 1) / CHUNK;                                         \
-  _Pragma("omp parallel for schedule(static) if ((N) * (C) * (S) > PAR_MIN)") \
+  _Pragma("omp parallel for schedule(static) num_threads(team((N) * (C) * (S) * 8))") \
   for (i64 t_ = 0; t_ < (N) * (C) * K_; t_++) {                              \
     i64 row = t_ / K_, k_ = t_ - row * K_;                                    \
     i64 c = row % (C);                                                        \
@@ -142,7 +171,7 @@ static i64 blocks_for(i64 C, i64 M) {
 void unet3d_bias_grad(const float *restrict dy, float *restrict out, i64 N, i64 C, i64 S) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double acc = 0;
@@ -179,7 +208,7 @@ static void bn_stats(const float *restrict x, const float *restrict bias, const 
   /* The shift: the channel's first value of z, taken before any block writes z in place. */
   double *kz = part + 2 * C * B;
   for (i64 c = 0; c < C; c++) kz[c] = Z_AT(c * S, c);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double k = kz[c];
@@ -274,7 +303,7 @@ static void bn_backward_sums(const float *restrict dy, const float *restrict y, 
                              double *sdy_out, double *sdyx_out) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * 2 * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double mu = mean[c];
@@ -398,7 +427,7 @@ void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restri
                                    float *restrict dbias, i64 N, i64 C, i64 S, double alpha) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double acc = 0;
@@ -437,7 +466,7 @@ void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restri
 void unet3d_maxpool2x(const float *restrict x, float *restrict y, float *restrict am, i64 NC, i64 D, i64 H,
                       i64 W) {
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
-#pragma omp parallel for schedule(static) if (NC * D * HW * 5 > PAR_BYTES)
+#pragma omp parallel for schedule(static) num_threads(team(NC * D * HW * 5))
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
     float *restrict yo = y + t * Ho * Wo;
@@ -468,11 +497,11 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
   if (D & 1) {
     /* the odd last plane of each volume gets no gradient */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(team(NC * HW * 4))
     for (i64 nc = 0; nc < NC; nc++) memset(dx + nc * D * HW + (D - 1) * HW, 0, sizeof(float) * HW);
   }
   /* Per output plane: zero its two input planes (wide stores), then put each dy at its window's winner. */
-#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(NC * D * HW * 5))
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
     float *planes = dx + nc * D * HW + 2 * od * HW;
@@ -502,7 +531,7 @@ static inline i64 clampi(i64 i, i64 n) { return i < 0 ? 0 : (i >= n ? n - 1 : i)
    both loops vectorise. One parallel region over output planes, one thread below PAR_BYTES of traffic. */
 void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D, i64 H, i64 W) {
   i64 HW = H * W, W2 = 2 * W;
-#pragma omp parallel if (NC * D * HW * 36 > PAR_BYTES)
+#pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
     float *buf = malloc(sizeof(float) * (W + 2));
 #pragma omp for schedule(static)
@@ -542,7 +571,7 @@ void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D
    thread). Float arithmetic as in the forward. */
 void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
   i64 HW = H * W, W2 = 2 * W, P = 4 * HW;
-#pragma omp parallel if (NC * D * HW * 36 > PAR_BYTES)
+#pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
     float *q = malloc(sizeof(float) * (P + W2 + 2));
 #pragma omp for schedule(static)
@@ -599,29 +628,47 @@ static inline float exp_negf(float r) {
    log(1 + e) = 2 atanh(e / (2 + e)) by its series to s^13, truncation < 2e-8), summed in double. */
 double unet3d_sigmoid_bce(const float *restrict x, const float *restrict tg, const float *restrict mk,
                           float *restrict g, i64 n, double *msum_out) {
+  /* Sums per fixed block of CHUNK values, combined in order: the same result on any number of threads. */
+  i64 NB = (n + CHUNK - 1) / CHUNK;
+  double *part = malloc(sizeof(double) * (NB > 0 ? NB : 1));
+#pragma omp parallel for schedule(static) num_threads(team(n * 4))
+  for (i64 b = 0; b < NB; b++) {
+    i64 hi = (b + 1) * CHUNK < n ? (b + 1) * CHUNK : n;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (i64 i = b * CHUNK; i < hi; i++) s += mk[i];
+    part[b] = s;
+  }
   double msum = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : msum) if (n * 4 > PAR_BYTES)
-  for (i64 i = 0; i < n; i++) msum += mk[i];
+  for (i64 b = 0; b < NB; b++) msum += part[b];
   *msum_out = msum;
   if (msum == 0) {
-#pragma omp parallel for simd schedule(static) if (n * 4 > PAR_BYTES)
-    for (i64 i = 0; i < n; i++) g[i] = 0;
+    memset(g, 0, sizeof(float) * n);
+    free(part);
     return 0;
   }
   float inv = (float)(1 / msum);
-  double loss = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : loss) if (n * 16 > PAR_BYTES)
-  for (i64 i = 0; i < n; i++) {
-    float xv = x[i], t = tg[i], m = mk[i];
-    float a = xv < 0 ? -xv : xv;
-    float e = exp_negf(-a);
-    float s = e / (2.0f + e), s2 = s * s;
-    float l1p = 2.0f * s * (1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9 +
-                s2 * (1.0f / 11 + s2 * (1.0f / 13)))))));
-    float sig = 1.0f / (1.0f + e);
-    loss += (double)(m * ((xv > 0 ? xv : 0.0f) - xv * t + l1p));
-    g[i] = m * inv * ((xv >= 0 ? 1.0f : e) * sig - t);
+#pragma omp parallel for schedule(static) num_threads(team(n * 16))
+  for (i64 b = 0; b < NB; b++) {
+    i64 hi = (b + 1) * CHUNK < n ? (b + 1) * CHUNK : n;
+    double acc = 0;
+#pragma omp simd reduction(+ : acc)
+    for (i64 i = b * CHUNK; i < hi; i++) {
+      float xv = x[i], t = tg[i], m = mk[i];
+      float a = xv < 0 ? -xv : xv;
+      float e = exp_negf(-a);
+      float s = e / (2.0f + e), s2 = s * s;
+      float l1p = 2.0f * s * (1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9 +
+                  s2 * (1.0f / 11 + s2 * (1.0f / 13)))))));
+      float sig = 1.0f / (1.0f + e);
+      acc += (double)(m * ((xv > 0 ? xv : 0.0f) - xv * t + l1p));
+      g[i] = m * inv * ((xv >= 0 ? 1.0f : e) * sig - t);
+    }
+    part[b] = acc;
   }
+  double loss = 0;
+  for (i64 b = 0; b < NB; b++) loss += part[b];
+  free(part);
   return loss;
 }
 
@@ -646,7 +693,7 @@ void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, 
                  double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
   float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
   float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
-#pragma omp parallel if (n * 28 > PAR_BYTES)
+#pragma omp parallel num_threads(team(n * 28))
   {
 #ifdef _OPENMP
     i64 T = omp_get_num_threads(), id = omp_get_thread_num();
@@ -668,7 +715,7 @@ void unet3d_adam_all(float **p, float **g, float **m, float **v, const i64 *size
   float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
   i64 total = 0;
   for (int j = 0; j < count; j++) total += sizes[j];
-#pragma omp parallel if (total * 28 > PAR_BYTES)
+#pragma omp parallel num_threads(team(total * 28))
   {
 #ifdef _OPENMP
     i64 T = omp_get_num_threads(), id = omp_get_thread_num();
