@@ -529,34 +529,54 @@ static inline i64 clampi(i64 i, i64 n) { return i < 0 ? 0 : (i >= n ? n - 1 : i)
    the ops' 1e-5 tolerance against the float64-intermediate JavaScript op). Per output row: the 4 source rows
    blended into one W row (kept in L1 with a clamped border), then the W expansion as two interleaved ¼/¾ blends;
    both loops vectorise. One parallel region over output planes, one thread below PAR_BYTES of traffic. */
+/* One output plane (2H x 2W) from its two source planes; W a compile-time constant at the call sites of the
+   common widths, so short rows vectorise without remainder loops. First every output row's blend of its 4
+   source rows into buf (rows of W + 2 with clamped borders), then the W expansion of every row: reading a row
+   long after it was written avoids store-forwarding stalls on the shifted loads. */
+static inline __attribute__((always_inline)) void up_plane(const float *xa, const float *xb, float wa,
+                                                          float *restrict o, float *restrict buf, i64 H,
+                                                          const i64 W) {
+  float wb = 1.0f - wa;
+  for (i64 oh = 0; oh < 2 * H; oh++) {
+    float *restrict row = buf + oh * (W + 2) + 1;
+    float ha = (oh & 1) ? 0.75f : 0.25f, hb = 1.0f - ha;
+    i64 ra = clampi((oh - 1) >> 1, H) * W, rb = clampi((oh + 1) >> 1, H) * W;
+    float caa = wa * ha, cba = wb * ha, cab = wa * hb, cbb = wb * hb;
+    const float *restrict a0 = xa + ra, *restrict b0 = xb + ra, *restrict a1 = xa + rb, *restrict b1 = xb + rb;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) row[k] = (caa * a0[k] + cba * b0[k]) + (cab * a1[k] + cbb * b1[k]);
+    row[-1] = row[0];
+    row[W] = row[W - 1];
+  }
+  for (i64 oh = 0; oh < 2 * H; oh++, o += 2 * W) {
+    const float *restrict row = buf + oh * (W + 2) + 1;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) {
+      float r = 0.75f * row[k];
+      o[2 * k] = 0.25f * row[k - 1] + r;
+      o[2 * k + 1] = r + 0.25f * row[k + 1];
+    }
+  }
+}
+
 void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D, i64 H, i64 W) {
-  i64 HW = H * W, W2 = 2 * W;
+  i64 HW = H * W;
 #pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
-    float *buf = malloc(sizeof(float) * (W + 2));
+    float *buf = malloc(sizeof(float) * 2 * H * (W + 2));
 #pragma omp for schedule(static)
     for (i64 t = 0; t < NC * 2 * D; t++) {
-      float *restrict row = buf + 1;
       i64 nc = t / (2 * D), od = t - nc * 2 * D;
-      float wa = (od & 1) ? 0.75f : 0.25f, wb = 1.0f - wa;
+      float wa = (od & 1) ? 0.75f : 0.25f;
       const float *xa = x + nc * D * HW + clampi((od - 1) >> 1, D) * HW;
       const float *xb = x + nc * D * HW + clampi((od + 1) >> 1, D) * HW;
-      float *restrict o = y + t * 4 * HW;
-      for (i64 oh = 0; oh < 2 * H; oh++, o += W2) {
-        float ha = (oh & 1) ? 0.75f : 0.25f, hb = 1.0f - ha;
-        i64 ra = clampi((oh - 1) >> 1, H) * W, rb = clampi((oh + 1) >> 1, H) * W;
-        float caa = wa * ha, cba = wb * ha, cab = wa * hb, cbb = wb * hb;
-        const float *restrict a0 = xa + ra, *restrict b0 = xb + ra, *restrict a1 = xa + rb, *restrict b1 = xb + rb;
-#pragma omp simd
-        for (i64 k = 0; k < W; k++) row[k] = (caa * a0[k] + cba * b0[k]) + (cab * a1[k] + cbb * b1[k]);
-        row[-1] = row[0];
-        row[W] = row[W - 1];
-#pragma omp simd
-        for (i64 k = 0; k < W; k++) {
-          float r = 0.75f * row[k];
-          o[2 * k] = 0.25f * row[k - 1] + r;
-          o[2 * k + 1] = r + 0.25f * row[k + 1];
-        }
+      float *o = y + t * 4 * HW;
+      switch (W) {
+        case 4: up_plane(xa, xb, wa, o, buf, H, 4); break;
+        case 8: up_plane(xa, xb, wa, o, buf, H, 8); break;
+        case 16: up_plane(xa, xb, wa, o, buf, H, 16); break;
+        case 32: up_plane(xa, xb, wa, o, buf, H, 32); break;
+        default: up_plane(xa, xb, wa, o, buf, H, W);
       }
     }
     free(buf);
@@ -569,32 +589,47 @@ void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D
    per input row the 4 plane rows blended into one 2W row, then the W adjoint with stride-2 loads. Every dx is
    written once; dy planes shared by neighbouring d are re-read from cache (static schedule keeps them on one
    thread). Float arithmetic as in the forward. */
+/* Rows of one input plane from its blended 2H x 2W plane q (see below); W as in up_plane. First every input
+   row's blend of its 4 q rows into rb (rows of 2W + 2 with clamped borders), then the W adjoint of each. */
+static inline __attribute__((always_inline)) void down_rows(const float *restrict qp, float *restrict rb,
+                                                           float *restrict out, i64 H, const i64 W) {
+  for (i64 h = 0; h < H; h++) {
+    float *restrict r = rb + h * (2 * W + 2) + 1;
+    const float *restrict q0 = qp + clampi(2 * h - 1, 2 * H) * 2 * W, *restrict q1 = qp + (2 * h) * 2 * W;
+    const float *restrict q2 = qp + (2 * h + 1) * 2 * W, *restrict q3 = qp + clampi(2 * h + 2, 2 * H) * 2 * W;
+#pragma omp simd
+    for (i64 k = 0; k < 2 * W; k++) r[k] = 0.25f * (q0[k] + q3[k]) + 0.75f * (q1[k] + q2[k]);
+    r[-1] = r[0];
+    r[2 * W] = r[2 * W - 1];
+  }
+  for (i64 h = 0; h < H; h++, out += W) {
+    const float *restrict r = rb + h * (2 * W + 2) + 1;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) out[k] = 0.25f * (r[2 * k - 1] + r[2 * k + 2]) + 0.75f * (r[2 * k] + r[2 * k + 1]);
+  }
+}
+
 void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
   i64 HW = H * W, W2 = 2 * W, P = 4 * HW;
 #pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
-    float *q = malloc(sizeof(float) * (P + W2 + 2));
+    float *q = malloc(sizeof(float) * (P + H * (W2 + 2)));
 #pragma omp for schedule(static)
     for (i64 t = 0; t < NC * D; t++) {
       float *restrict qp = q;
-      float *restrict r = q + P + 1;
       i64 nc = t / D, d = t - nc * D;
       const float *vol = dy + nc * 8 * D * HW;
       const float *restrict p0 = vol + clampi(2 * d - 1, 2 * D) * P, *restrict p1 = vol + (2 * d) * P;
       const float *restrict p2 = vol + (2 * d + 1) * P, *restrict p3 = vol + clampi(2 * d + 2, 2 * D) * P;
 #pragma omp simd
       for (i64 k = 0; k < P; k++) qp[k] = 0.25f * (p0[k] + p3[k]) + 0.75f * (p1[k] + p2[k]);
-      float *restrict out = dx + t * HW;
-      for (i64 h = 0; h < H; h++, out += W) {
-        const float *restrict q0 = qp + clampi(2 * h - 1, 2 * H) * W2, *restrict q1 = qp + (2 * h) * W2;
-        const float *restrict q2 = qp + (2 * h + 1) * W2, *restrict q3 = qp + clampi(2 * h + 2, 2 * H) * W2;
-#pragma omp simd
-        for (i64 k = 0; k < W2; k++) r[k] = 0.25f * (q0[k] + q3[k]) + 0.75f * (q1[k] + q2[k]);
-        r[-1] = r[0];
-        r[W2] = r[W2 - 1];
-#pragma omp simd
-        for (i64 k = 0; k < W; k++)
-          out[k] = 0.25f * (r[2 * k - 1] + r[2 * k + 2]) + 0.75f * (r[2 * k] + r[2 * k + 1]);
+      float *out = dx + t * HW, *r = q + P;
+      switch (W) {
+        case 4: down_rows(qp, r, out, H, 4); break;
+        case 8: down_rows(qp, r, out, H, 8); break;
+        case 16: down_rows(qp, r, out, H, 16); break;
+        case 32: down_rows(qp, r, out, H, 32); break;
+        default: down_rows(qp, r, out, H, W);
       }
     }
     free(q);

@@ -130,11 +130,15 @@ describe('native CPU ops match the JavaScript ops (float32)', () => {
     );
   });
 
-  // Axes of 1 and 2 values: every output of an axis reads clamped neighbours (both borders at once).
+  // Axes of 1 and 2 values (every output of an axis reads clamped neighbours: both borders at once), and the
+  // widths 4, 8 and 16 that the kernels specialise.
   it.each([
     [1, 2, 1, 1, 1],
     [1, 1, 1, 2, 3],
     [1, 1, 2, 1, 5],
+    [1, 2, 3, 2, 4],
+    [1, 2, 2, 3, 8],
+    [1, 1, 3, 2, 16],
   ])('trilinear upsampling and its backward on the small axes %j', (...shape) => {
     const [xn, xj] = pair(14, shape);
     expectClose(nat.ops.upsampleTrilinear2x(xn), js.ops.upsampleTrilinear2x(xj), 'upsample');
