@@ -28,10 +28,10 @@ typedef int64_t i64;
 #define PAR_BYTES 262144
 
 /* Threads for one pass that moves about the given bytes: 1 below PAR_BYTES (a team's start and barriers cost more
-   than the pass); 1 while the machine is oversubscribed by other work, i.e. the 1-minute load average exceeds
-   1.5 x the online CPUs (our own threads add at most one per CPU, so the rest is others': a second thread would
-   wait a time slice at every barrier, measured up to 10x slower than 1 thread); else every thread. The load
-   average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off. */
+   than the pass); 1 while other work occupies a CPU, i.e. the 1-minute load average exceeds the online CPUs
+   + 0.5 (our own runnable threads count at most one per CPU): a second thread would then wait for a time slice
+   at every barrier, measured 10-40x slower than 1 thread on a 2-CPU machine at load 3-28; else every thread.
+   The load average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off. */
 static int team(i64 bytes) {
   int T = omp_get_max_threads();
   if (bytes <= PAR_BYTES || T == 1) return 1;
@@ -48,7 +48,7 @@ static int team(i64 bytes) {
   if (now - last >= 1.0) {
     double la[1];
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    loaded = getloadavg(la, 1) == 1 && cpus > 0 && la[0] > 1.5 * (double)cpus;
+    loaded = getloadavg(la, 1) == 1 && cpus > 0 && la[0] > (double)cpus + 0.5;
     last = now;
   }
   return loaded ? 1 : T;
