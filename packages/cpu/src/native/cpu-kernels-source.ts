@@ -1,16 +1,21 @@
 /**
- * The C source of every CPU device op (float32 storage), compiled once into one shared object. Each kernel
- * mirrors the arithmetic of its JavaScript op in ../ops (double intermediates, the same formulas and the same
- * rounding to float32 at the same points), so results agree to float32 rounding; reductions (batch-norm
- * statistics, bias gradients, the loss) accumulate in double per block and combine per channel in a fixed
- * order. Element-wise loops are vectorised by the compiler (`-O3 -march=native`, `#pragma omp simd`,
- * restrict) and split over all cores with OpenMP. Layout is NCDHW; S = D·H·W.
+ * The C source of every CPU device op (float32 storage), compiled once into one shared object. Batch norm, ELU,
+ * add and bias mirror the arithmetic of their JavaScript op in ../ops (double intermediates, the same formulas
+ * and rounding points); trilinear upsampling, max pool, the loss's per-voxel terms and Adam compute in float
+ * (twice the vector width; a few float32 ulps from the JavaScript op, far inside the 1e-5 the tests demand).
+ * Reductions (batch-norm statistics, bias gradients, the loss) accumulate in double per block and combine in a
+ * fixed order, so runs are deterministic. Loops are vectorised by the compiler (`-O3 -march=native`,
+ * `#pragma omp simd`, restrict) and split over threads with OpenMP: one parallel region per pass, static
+ * schedules, one thread below PAR_BYTES (256 KiB) of traffic or on an oversubscribed machine (team() in the
+ * source). Layout is NCDHW; S = D·H·W.
  */
 export const CPU_KERNELS_SOURCE = String.raw`
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #else
@@ -18,8 +23,36 @@ static int omp_get_max_threads(void) { return 1; }
 #endif
 
 typedef int64_t i64;
-#define PAR_MIN 32768
 #define CHUNK 16384
+/* Traffic (bytes) above which an op is split over threads; below it one thread avoids barrier stalls. */
+#define PAR_BYTES 262144
+
+/* Threads for one pass that moves about the given bytes: 1 below PAR_BYTES (a team's start and barriers cost more
+   than the pass); 1 while other work occupies a CPU, i.e. the 1-minute load average exceeds the online CPUs
+   + 0.5 (our own runnable threads count at most one per CPU): a second thread would then wait for a time slice
+   at every barrier, measured 10-40x slower than 1 thread on a 2-CPU machine at load 3-28; else every thread.
+   The load average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off. */
+static int team(i64 bytes) {
+  int T = omp_get_max_threads();
+  if (bytes <= PAR_BYTES || T == 1) return 1;
+  static int guard = -1, loaded = 0;
+  static double last = -10;
+  if (guard < 0) {
+    const char *e = getenv("UNET3D_CPU_LOAD_GUARD");
+    guard = !(e && e[0] == '0');
+  }
+  if (!guard) return T;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  double now = ts.tv_sec + 1e-9 * ts.tv_nsec;
+  if (now - last >= 1.0) {
+    double la[1];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    loaded = getloadavg(la, 1) == 1 && cpus > 0 && la[0] > (double)cpus + 0.5;
+    last = now;
+  }
+  return loaded ? 1 : T;
+}
 
 int unet3d_threads(void) { return omp_get_max_threads(); }
 /* Threads of later parallel regions started from the calling (Node main) thread. */
@@ -73,17 +106,17 @@ static inline float elu1(float v, double alpha) {
 /* ---------------- element-wise ---------------- */
 
 void unet3d_add(const float *restrict a, const float *restrict b, float *restrict out, i64 n) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) out[i] = a[i] + b[i];
 }
 
 void unet3d_add_into(float *restrict t, const float *restrict s, i64 n) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) t[i] += s[i];
 }
 
 void unet3d_elu(const float *restrict x, float *restrict y, i64 n, double alpha) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) y[i] = elu1(x[i], alpha);
 }
 
@@ -93,14 +126,14 @@ static inline float elu_grad1(float dy, float v, double alpha) {
 }
 
 void unet3d_elu_backward(const float *restrict dy, const float *restrict y, float *restrict dx, i64 n, double alpha) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(team(n * 8))
   for (i64 i = 0; i < n; i++) dx[i] = elu_grad1(dy[i], y[i], alpha);
 }
 
 /* Per-channel element-wise work: tasks are (row = n·C + c) × chunks of S. */
 #define PER_CHANNEL_BEGIN(N, C, S)                                            \
   i64 K_ = ((S) + CHUNK - 1) / CHUNK;                                         \
-  _Pragma("omp parallel for schedule(static) if ((N) * (C) * (S) > PAR_MIN)") \
+  _Pragma("omp parallel for schedule(static) num_threads(team((N) * (C) * (S) * 8))") \
   for (i64 t_ = 0; t_ < (N) * (C) * K_; t_++) {                              \
     i64 row = t_ / K_, k_ = t_ - row * K_;                                    \
     i64 c = row % (C);                                                        \
@@ -138,7 +171,7 @@ static i64 blocks_for(i64 C, i64 M) {
 void unet3d_bias_grad(const float *restrict dy, float *restrict out, i64 N, i64 C, i64 S) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double acc = 0;
@@ -175,7 +208,7 @@ static void bn_stats(const float *restrict x, const float *restrict bias, const 
   /* The shift: the channel's first value of z, taken before any block writes z in place. */
   double *kz = part + 2 * C * B;
   for (i64 c = 0; c < C; c++) kz[c] = Z_AT(c * S, c);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double k = kz[c];
@@ -270,7 +303,7 @@ static void bn_backward_sums(const float *restrict dy, const float *restrict y, 
                              double *sdy_out, double *sdyx_out) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * 2 * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double mu = mean[c];
@@ -394,7 +427,7 @@ void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restri
                                    float *restrict dbias, i64 N, i64 C, i64 S, double alpha) {
   i64 M = N * S, B = blocks_for(C, M);
   double *part = malloc(sizeof(double) * C * B);
-#pragma omp parallel for schedule(static) if (N * C * S > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(N * C * S * 8))
   for (i64 t = 0; t < C * B; t++) {
     i64 c = t / B, b = t - c * B;
     double acc = 0;
@@ -420,27 +453,40 @@ void unet3d_elu_backward_bias_grad(const float *restrict dy, const float *restri
 
 /* ---------------- max pool 2x2x2 ---------------- */
 
+/* Per output row: the 8 window values read as stride-2 loads of 4 input rows (2 planes x 2 rows), the running
+   max and its window index as branch-free selects (vectorised: vector max/compare and blends). Ties keep the
+   first index; a NaN wins over numbers and the last NaN is kept, as in the JavaScript op. */
+#define MP_STEP(V, Q)                 \
+  {                                   \
+    float v_ = (V);                   \
+    int c_ = v_ > best || v_ != v_;   \
+    best = c_ ? v_ : best;            \
+    arg = c_ ? (float)(Q) : arg;      \
+  }
 void unet3d_maxpool2x(const float *restrict x, float *restrict y, float *restrict am, i64 NC, i64 D, i64 H,
                       i64 W) {
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
-#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(NC * D * HW * 5))
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
-    i64 o = t * Ho * Wo;
-    for (i64 oh = 0; oh < Ho; oh++) {
-      const float *p0 = x + nc * D * HW + 2 * od * HW + 2 * oh * W;
-      const float *p1 = p0 + W, *p2 = p0 + HW, *p3 = p2 + W;
-      for (i64 ow = 0, j = 0; ow < Wo; ow++, j += 2, o++) {
-        float v[8] = {p0[j], p0[j + 1], p1[j], p1[j + 1], p2[j], p2[j + 1], p3[j], p3[j + 1]};
-        float best = v[0];
-        int arg = 0;
-        for (int q = 1; q < 8; q++)
-          if (v[q] > best || v[q] != v[q]) {
-            best = v[q];
-            arg = q;
-          }
-        y[o] = best;
-        am[o] = (float)arg;
+    float *restrict yo = y + t * Ho * Wo;
+    float *restrict ao = am + t * Ho * Wo;
+    for (i64 oh = 0; oh < Ho; oh++, yo += Wo, ao += Wo) {
+      const float *restrict p0 = x + nc * D * HW + 2 * od * HW + 2 * oh * W;
+      const float *restrict p1 = p0 + W, *restrict p2 = p0 + HW, *restrict p3 = p2 + W;
+#pragma omp simd
+      for (i64 ow = 0; ow < Wo; ow++) {
+        i64 j = 2 * ow;
+        float best = p0[j], arg = 0.0f;
+        MP_STEP(p0[j + 1], 1)
+        MP_STEP(p1[j], 2)
+        MP_STEP(p1[j + 1], 3)
+        MP_STEP(p2[j], 4)
+        MP_STEP(p2[j + 1], 5)
+        MP_STEP(p3[j], 6)
+        MP_STEP(p3[j + 1], 7)
+        yo[ow] = best;
+        ao[ow] = arg;
       }
     }
   }
@@ -451,11 +497,11 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
   i64 Do = D / 2, Ho = H / 2, Wo = W / 2, HW = H * W;
   if (D & 1) {
     /* the odd last plane of each volume gets no gradient */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(team(NC * HW * 4))
     for (i64 nc = 0; nc < NC; nc++) memset(dx + nc * D * HW + (D - 1) * HW, 0, sizeof(float) * HW);
   }
   /* Per output plane: zero its two input planes (wide stores), then put each dy at its window's winner. */
-#pragma omp parallel for schedule(static) if (NC * D * HW > PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(team(NC * D * HW * 5))
   for (i64 t = 0; t < NC * Do; t++) {
     i64 nc = t / Do, od = t - nc * Do;
     float *planes = dx + nc * D * HW + 2 * od * HW;
@@ -473,201 +519,249 @@ void unet3d_maxpool2x_backward(const float *restrict dy, const float *restrict a
 
 /* ---------------- trilinear x2 upsampling (align_corners=False) ---------------- */
 
-/* PyTorch's source index/weights for output o of an axis of n inputs. */
-static inline void axis_at(i64 o, i64 n, i64 *i0, i64 *i1, double *w0, double *w1) {
-  double s = (o + 0.5) * 0.5 - 0.5;
-  if (s < 0) s = 0;
-  double a = floor(s);
-  double l1 = s - a;
-  *i0 = (i64)a;
-  *i1 = (i64)a < n - 1 ? (i64)a + 1 : (i64)a;
-  *w0 = 1 - l1;
-  *w1 = l1;
+/* x2 upsampling weights along an axis (PyTorch's align_corners=False with a factor of 2): output 0 = x[0];
+   output 2k+1 = 3/4 x[k] + 1/4 x[k+1]; output 2k+2 = 1/4 x[k] + 3/4 x[k+1]; output 2n-1 = x[n-1]. With the
+   axis clamped at both ends (x[-1] := x[0], x[n] := x[n-1]) every output o reads x[(o-1)>>1] and x[(o+1)>>1]
+   with weights 3/4 and 1/4 (odd o) or 1/4 and 3/4 (even o). All weights and their products are exact in float. */
+static inline i64 clampi(i64 i, i64 n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
+
+/* Float arithmetic (weights exact, every term non-negative-weighted: float32 rounding of a few steps, far below
+   the ops' 1e-5 tolerance against the float64-intermediate JavaScript op). Per output row: the 4 source rows
+   blended into one W row (kept in L1 with a clamped border), then the W expansion as two interleaved ¼/¾ blends;
+   both loops vectorise. One parallel region over output planes, one thread below PAR_BYTES of traffic. */
+/* One output plane (2H x 2W) from its two source planes; W a compile-time constant at the call sites of the
+   common widths, so short rows vectorise without remainder loops. First every output row's blend of its 4
+   source rows into buf (rows of W + 2 with clamped borders), then the W expansion of every row: reading a row
+   long after it was written avoids store-forwarding stalls on the shifted loads. */
+static inline __attribute__((always_inline)) void up_plane(const float *xa, const float *xb, float wa,
+                                                          float *restrict o, float *restrict buf, i64 H,
+                                                          const i64 W) {
+  float wb = 1.0f - wa;
+  for (i64 oh = 0; oh < 2 * H; oh++) {
+    float *restrict row = buf + oh * (W + 2) + 1;
+    float ha = (oh & 1) ? 0.75f : 0.25f, hb = 1.0f - ha;
+    i64 ra = clampi((oh - 1) >> 1, H) * W, rb = clampi((oh + 1) >> 1, H) * W;
+    float caa = wa * ha, cba = wb * ha, cab = wa * hb, cbb = wb * hb;
+    const float *restrict a0 = xa + ra, *restrict b0 = xb + ra, *restrict a1 = xa + rb, *restrict b1 = xb + rb;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) row[k] = (caa * a0[k] + cba * b0[k]) + (cab * a1[k] + cbb * b1[k]);
+    row[-1] = row[0];
+    row[W] = row[W - 1];
+  }
+  for (i64 oh = 0; oh < 2 * H; oh++, o += 2 * W) {
+    const float *restrict row = buf + oh * (W + 2) + 1;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) {
+      float r = 0.75f * row[k];
+      o[2 * k] = 0.25f * row[k - 1] + r;
+      o[2 * k + 1] = r + 0.25f * row[k + 1];
+    }
+  }
 }
 
 void unet3d_upsample2x(const float *restrict x, float *restrict y, i64 NC, i64 D, i64 H, i64 W) {
-  i64 HW = H * W, W2 = 2 * W;
-#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
+  i64 HW = H * W;
+#pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
-    double *row = malloc(sizeof(double) * W);
+    float *buf = malloc(sizeof(float) * 2 * H * (W + 2));
 #pragma omp for schedule(static)
     for (i64 t = 0; t < NC * 2 * D; t++) {
       i64 nc = t / (2 * D), od = t - nc * 2 * D;
-      i64 da, db;
-      double wa, wb;
-      axis_at(od, D, &da, &db, &wa, &wb);
-      const float *xa = x + nc * D * HW + da * HW, *xb = x + nc * D * HW + db * HW;
+      float wa = (od & 1) ? 0.75f : 0.25f;
+      const float *xa = x + nc * D * HW + clampi((od - 1) >> 1, D) * HW;
+      const float *xb = x + nc * D * HW + clampi((od + 1) >> 1, D) * HW;
       float *o = y + t * 4 * HW;
-      for (i64 oh = 0; oh < 2 * H; oh++, o += W2) {
-        i64 ra, rb;
-        double ha, hb;
-        axis_at(oh, H, &ra, &rb, &ha, &hb);
-        ra *= W;
-        rb *= W;
-#pragma omp simd
-        for (i64 k = 0; k < W; k++)
-          row[k] = ha * (wa * xa[ra + k] + wb * xb[ra + k]) + hb * (wa * xa[rb + k] + wb * xb[rb + k]);
-        o[0] = (float)row[0];
-#pragma omp simd
-        for (i64 k = 0; k < W - 1; k++) {
-          double r0 = row[k], r1 = row[k + 1];
-          o[2 * k + 1] = (float)(0.75 * r0 + 0.25 * r1);
-          o[2 * k + 2] = (float)(0.25 * r0 + 0.75 * r1);
-        }
-        o[W2 - 1] = (float)row[W - 1];
+      switch (W) {
+        case 4: up_plane(xa, xb, wa, o, buf, H, 4); break;
+        case 8: up_plane(xa, xb, wa, o, buf, H, 8); break;
+        case 16: up_plane(xa, xb, wa, o, buf, H, 16); break;
+        case 32: up_plane(xa, xb, wa, o, buf, H, 32); break;
+        default: up_plane(xa, xb, wa, o, buf, H, W);
       }
     }
-    free(row);
+    free(buf);
   }
 }
 
-/* Adjoint of the W expansion of one output row (2W values) into W values. */
-static inline void w_adjoint(const float *restrict d, double *restrict r, i64 W) {
-  if (W == 1) {
-    r[0] = (double)d[0] + d[1];
-    return;
-  }
-  r[0] = d[0] + 0.75 * d[1] + 0.25 * d[2];
+/* Exact adjoint of unet3d_upsample2x as a gather: input (d, h, w) receives from outputs 2d-1 .. 2d+2 of each
+   axis (clamped to the axis) with weights 1/4, 3/4, 3/4, 1/4 (the clamping folds the border weights exactly:
+   1/4 + 3/4 = 1). Per input plane d: the 4 output planes blended into one 2H x 2W plane (L1/L2-resident), then
+   per input row the 4 plane rows blended into one 2W row, then the W adjoint with stride-2 loads. Every dx is
+   written once; dy planes shared by neighbouring d are re-read from cache (static schedule keeps them on one
+   thread). Float arithmetic as in the forward. */
+/* Rows of one input plane from its blended 2H x 2W plane q (see below); W as in up_plane. First every input
+   row's blend of its 4 q rows into rb (rows of 2W + 2 with clamped borders), then the W adjoint of each. */
+static inline __attribute__((always_inline)) void down_rows(const float *restrict qp, float *restrict rb,
+                                                           float *restrict out, i64 H, const i64 W) {
+  for (i64 h = 0; h < H; h++) {
+    float *restrict r = rb + h * (2 * W + 2) + 1;
+    const float *restrict q0 = qp + clampi(2 * h - 1, 2 * H) * 2 * W, *restrict q1 = qp + (2 * h) * 2 * W;
+    const float *restrict q2 = qp + (2 * h + 1) * 2 * W, *restrict q3 = qp + clampi(2 * h + 2, 2 * H) * 2 * W;
 #pragma omp simd
-  for (i64 k = 1; k < W - 1; k++) {
-    i64 p = 2 * k;
-    r[k] = 0.25 * d[p - 1] + 0.75 * d[p] + 0.75 * d[p + 1] + 0.25 * d[p + 2];
+    for (i64 k = 0; k < 2 * W; k++) r[k] = 0.25f * (q0[k] + q3[k]) + 0.75f * (q1[k] + q2[k]);
+    r[-1] = r[0];
+    r[2 * W] = r[2 * W - 1];
   }
-  i64 p = 2 * W - 2;
-  r[W - 1] = 0.25 * d[p - 1] + 0.75 * d[p] + d[p + 1];
+  for (i64 h = 0; h < H; h++, out += W) {
+    const float *restrict r = rb + h * (2 * W + 2) + 1;
+#pragma omp simd
+    for (i64 k = 0; k < W; k++) out[k] = 0.25f * (r[2 * k - 1] + r[2 * k + 2]) + 0.75f * (r[2 * k] + r[2 * k + 1]);
+  }
 }
 
-/* Exact adjoint of unet3d_upsample2x. Per (n, c) volume, output planes are visited in order; each dy row is
-   W-adjointed once and spread with weights (D weight)·(H weight) into double accumulator planes of the two
-   input planes it was read from. A ring of 4 accumulators holds the planes still receiving (input plane d takes
-   output planes 2d-1 .. 2d+2); a finished plane is rounded to float once and written. */
 void unet3d_upsample2x_backward(const float *restrict dy, float *restrict dx, i64 NC, i64 D, i64 H, i64 W) {
-  i64 HW = H * W, W2 = 2 * W;
-#pragma omp parallel if (NC * D * HW > PAR_MIN / 8)
+  i64 HW = H * W, W2 = 2 * W, P = 4 * HW;
+#pragma omp parallel num_threads(team(NC * D * HW * 36))
   {
-    double *acc = malloc(sizeof(double) * 4 * HW);
-    double *row = malloc(sizeof(double) * W);
-#pragma omp for schedule(dynamic, 1)
-    for (i64 nc = 0; nc < NC; nc++) {
-      for (i64 k = 0; k < 4 * HW; k++) acc[k] = 0;
-      i64 next = 0;
+    float *q = malloc(sizeof(float) * (P + H * (W2 + 2)));
+#pragma omp for schedule(static)
+    for (i64 t = 0; t < NC * D; t++) {
+      float *restrict qp = q;
+      i64 nc = t / D, d = t - nc * D;
       const float *vol = dy + nc * 8 * D * HW;
-      float *out = dx + nc * D * HW;
-      for (i64 od = 0; od < 2 * D; od++) {
-        i64 da, db;
-        double wa, wb;
-        axis_at(od, D, &da, &db, &wa, &wb);
-        double *pa = acc + (da & 3) * HW, *pb = acc + (db & 3) * HW;
-        for (i64 oh = 0; oh < 2 * H; oh++) {
-          i64 ra, rb;
-          double ha, hb;
-          axis_at(oh, H, &ra, &rb, &ha, &hb);
-          w_adjoint(vol + (od * 2 * H + oh) * W2, row, W);
-          double c00 = wa * ha, c01 = wa * hb, c10 = wb * ha, c11 = wb * hb;
-          double *a0 = pa + ra * W, *a1 = pa + rb * W, *b0 = pb + ra * W, *b1 = pb + rb * W;
-          /* the four targets may coincide at the borders: separate loops keep each update exact */
+      const float *restrict p0 = vol + clampi(2 * d - 1, 2 * D) * P, *restrict p1 = vol + (2 * d) * P;
+      const float *restrict p2 = vol + (2 * d + 1) * P, *restrict p3 = vol + clampi(2 * d + 2, 2 * D) * P;
 #pragma omp simd
-          for (i64 k = 0; k < W; k++) a0[k] += c00 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) a1[k] += c01 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) b0[k] += c10 * row[k];
-#pragma omp simd
-          for (i64 k = 0; k < W; k++) b1[k] += c11 * row[k];
-        }
-        for (; next < D && (2 * next + 2 <= od || od == 2 * D - 1); next++) {
-          double *p = acc + (next & 3) * HW;
-          float *o = out + next * HW;
-#pragma omp simd
-          for (i64 k = 0; k < HW; k++) {
-            o[k] = (float)p[k];
-            p[k] = 0;
-          }
-        }
+      for (i64 k = 0; k < P; k++) qp[k] = 0.25f * (p0[k] + p3[k]) + 0.75f * (p1[k] + p2[k]);
+      float *out = dx + t * HW, *r = q + P;
+      switch (W) {
+        case 4: down_rows(qp, r, out, H, 4); break;
+        case 8: down_rows(qp, r, out, H, 8); break;
+        case 16: down_rows(qp, r, out, H, 16); break;
+        case 32: down_rows(qp, r, out, H, 32); break;
+        default: down_rows(qp, r, out, H, W);
       }
     }
-    free(acc);
-    free(row);
+    free(q);
   }
 }
 
 /* ---------------- loss ---------------- */
 
+/* e^r for r in [-87, 0] in float: r = k ln2 + f, |f| <= ln2/2, e^f by its Taylor series to f^8 (truncation
+   < 6e-9 relative), 2^k from the exponent bits. Branch-free so loops over it vectorise. */
+static inline float exp_negf(float r) {
+  r = r < -87.0f ? -87.0f : r; /* NaN stays NaN */
+  const float MAGIC = 12582912.0f;
+  float t = r * 1.44269504088896341f + MAGIC;
+  float k = t - MAGIC;
+  float f = (r - k * 0.693145751953125f) - k * 1.428606765330187e-06f;
+  float p = 1.0f + f * (1.0f + f * (1.0f / 2 + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720 +
+            f * (1.0f / 5040 + f * (1.0f / 40320))))))));
+  int32_t tb;
+  memcpy(&tb, &t, 4);
+  int32_t eb = (int32_t)((uint32_t)(tb + 127) << 23);
+  float two;
+  memcpy(&two, &eb, 4);
+  return two * p;
+}
+
 /* Masked mean sigmoid + BCE with logits; writes dlogits, returns sum of m·loss (caller multiplies by 1/sum m).
-   msum_out gets the sum of the mask; when it is 0, dlogits is zeroed and 0 returned. */
+   msum_out gets the sum of the mask; when it is 0, dlogits is zeroed and 0 returned. The mask sum must precede
+   the gradient (dlogits is scaled by 1/sum m), so the mask is read twice: a sum pass (one stream), then one pass
+   reading logits, target and mask once each and writing dlogits. Per voxel in float (e = e^-|x|,
+   log(1 + e) = 2 atanh(e / (2 + e)) by its series to s^13, truncation < 2e-8), summed in double. */
 double unet3d_sigmoid_bce(const float *restrict x, const float *restrict tg, const float *restrict mk,
                           float *restrict g, i64 n, double *msum_out) {
+  /* Sums per fixed block of CHUNK values, combined in order: the same result on any number of threads. */
+  i64 NB = (n + CHUNK - 1) / CHUNK;
+  double *part = malloc(sizeof(double) * (NB > 0 ? NB : 1));
+#pragma omp parallel for schedule(static) num_threads(team(n * 4))
+  for (i64 b = 0; b < NB; b++) {
+    i64 hi = (b + 1) * CHUNK < n ? (b + 1) * CHUNK : n;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (i64 i = b * CHUNK; i < hi; i++) s += mk[i];
+    part[b] = s;
+  }
   double msum = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : msum) if (n > PAR_MIN)
-  for (i64 i = 0; i < n; i++) msum += mk[i];
+  for (i64 b = 0; b < NB; b++) msum += part[b];
   *msum_out = msum;
   if (msum == 0) {
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-    for (i64 i = 0; i < n; i++) g[i] = 0;
+    memset(g, 0, sizeof(float) * n);
+    free(part);
     return 0;
   }
-  double inv = 1 / msum, loss = 0;
-#pragma omp parallel for simd schedule(static) reduction(+ : loss) if (n > PAR_MIN)
-  for (i64 i = 0; i < n; i++) {
-    double xv = x[i], t = tg[i], m = mk[i];
-    double a = xv < 0 ? -xv : xv;
-    double r = a < 708.0 ? -a : -708.0;
-    double e;
-    em1_neg(r, &e);
-    double s = e / (2 + e), s2 = s * s;
-    double l1p = 2 * s * (1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11 +
-                 s2 * (1.0 / 13 + s2 * (1.0 / 15 + s2 * (1.0 / 17 + s2 * (1.0 / 19))))))))));
-    double sig = 1 / (1 + e);
-    loss += m * ((xv > 0 ? xv : 0.0) - xv * t + l1p);
-    g[i] = (float)(m * inv * ((xv >= 0 ? 1.0 : e) * sig - t));
+  float inv = (float)(1 / msum);
+#pragma omp parallel for schedule(static) num_threads(team(n * 16))
+  for (i64 b = 0; b < NB; b++) {
+    i64 hi = (b + 1) * CHUNK < n ? (b + 1) * CHUNK : n;
+    double acc = 0;
+#pragma omp simd reduction(+ : acc)
+    for (i64 i = b * CHUNK; i < hi; i++) {
+      float xv = x[i], t = tg[i], m = mk[i];
+      float a = xv < 0 ? -xv : xv;
+      float e = exp_negf(-a);
+      float s = e / (2.0f + e), s2 = s * s;
+      float l1p = 2.0f * s * (1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9 +
+                  s2 * (1.0f / 11 + s2 * (1.0f / 13)))))));
+      float sig = 1.0f / (1.0f + e);
+      acc += (double)(m * ((xv > 0 ? xv : 0.0f) - xv * t + l1p));
+      g[i] = m * inv * ((xv >= 0 ? 1.0f : e) * sig - t);
+    }
+    part[b] = acc;
   }
+  double loss = 0;
+  for (i64 b = 0; b < NB; b++) loss += part[b];
+  free(part);
   return loss;
 }
 
 /* ---------------- Adam ---------------- */
 
-void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, i64 n,
-                 double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
-  double c1 = 1 - beta1, c2 = 1 - beta2;
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-  for (i64 i = 0; i < n; i++) {
-    double gi = g[i];
-    float mi = (float)(beta1 * m[i] + c1 * gi);
-    float vi = (float)(beta2 * v[i] + c2 * gi * gi);
+/* One Adam step on n values in float (m, v rounded to float as stored; the update's quotient in float: a few
+   ulps of the step, far below the 1e-5 tolerance against the double-intermediate JavaScript op). */
+static inline void adam_run(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+                            i64 a, i64 b, float b1, float b2, float c1, float c2, float eps, float ss, float ibc) {
+#pragma omp simd
+  for (i64 i = a; i < b; i++) {
+    float gi = g[i];
+    float mi = b1 * m[i] + c1 * gi;
+    float vi = b2 * v[i] + c2 * (gi * gi);
     m[i] = mi;
     v[i] = vi;
-    p[i] = (float)(p[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
+    p[i] = p[i] - (ss * mi) / (sqrtf(vi) * ibc + eps);
   }
 }
 
-/* Adam over many tensors in one call: small tensors share a thread, large ones are split across threads. */
+void unet3d_adam(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, i64 n,
+                 double beta1, double beta2, double eps, double step_size, double sqrt_bc2) {
+  float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+  float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
+#pragma omp parallel num_threads(team(n * 28))
+  {
+#ifdef _OPENMP
+    i64 T = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+    i64 T = 1, id = 0;
+#endif
+    /* static split at multiples of 16 values (whole cache lines) */
+    i64 per = ((n + T - 1) / T + 15) & ~(i64)15;
+    i64 a = id * per < n ? id * per : n, b = a + per < n ? a + per : n;
+    adam_run(p, g, m, v, a, b, b1, b2, c1, c2, ep, ss, ibc);
+  }
+}
+
+/* Adam over many tensors in one call and one parallel region: the concatenation of all tensors is split into
+   one contiguous static range per thread (one thread below PAR_BYTES of traffic). */
 void unet3d_adam_all(float **p, float **g, float **m, float **v, const i64 *sizes, int count, double beta1,
                      double beta2, double eps, double step_size, double sqrt_bc2) {
-  double c1 = 1 - beta1, c2 = 1 - beta2;
+  float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+  float ep = (float)eps, ss = (float)step_size, ibc = (float)(1 / sqrt_bc2);
   i64 total = 0;
   for (int j = 0; j < count; j++) total += sizes[j];
-  i64 T = omp_get_max_threads();
-  i64 chunk = total / (4 * T) + 1;
-  if (chunk < 4096) chunk = 4096;
-  i64 tasks = (total + chunk - 1) / chunk;
-#pragma omp parallel for schedule(dynamic, 1) if (total > PAR_MIN)
-  for (i64 t = 0; t < tasks; t++) {
-    /* Task t covers flat indices [t·chunk, (t+1)·chunk) of the concatenation of all tensors. */
-    i64 lo = t * chunk, hi = lo + chunk < total ? lo + chunk : total, off = 0;
+#pragma omp parallel num_threads(team(total * 28))
+  {
+#ifdef _OPENMP
+    i64 T = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+    i64 T = 1, id = 0;
+#endif
+    i64 per = ((total + T - 1) / T + 15) & ~(i64)15;
+    i64 lo = id * per < total ? id * per : total, hi = lo + per < total ? lo + per : total, off = 0;
     for (int j = 0; j < count && off < hi; off += sizes[j], j++) {
       i64 a = lo > off ? lo - off : 0, b = hi - off < sizes[j] ? hi - off : sizes[j];
-      if (a >= b) continue;
-      float *restrict pj = p[j], *restrict mj = m[j], *restrict vj = v[j];
-      const float *restrict gj = g[j];
-#pragma omp simd
-      for (i64 i = a; i < b; i++) {
-        double gi = gj[i];
-        float mi = (float)(beta1 * mj[i] + c1 * gi);
-        float vi = (float)(beta2 * vj[i] + c2 * gi * gi);
-        mj[i] = mi;
-        vj[i] = vi;
-        pj[i] = (float)(pj[i] - (step_size * mi) / (sqrt((double)vi) / sqrt_bc2 + eps));
-      }
+      if (a < b) adam_run(p[j], g[j], m[j], v[j], a, b, b1, b2, c1, c2, ep, ss, ibc);
     }
   }
 }

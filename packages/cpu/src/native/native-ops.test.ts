@@ -130,6 +130,52 @@ describe('native CPU ops match the JavaScript ops (float32)', () => {
     );
   });
 
+  // Axes of 1 and 2 values (every output of an axis reads clamped neighbours: both borders at once), and the
+  // widths 4, 8 and 16 that the kernels specialise.
+  it.each([
+    [1, 2, 1, 1, 1],
+    [1, 1, 1, 2, 3],
+    [1, 1, 2, 1, 5],
+    [1, 2, 3, 2, 4],
+    [1, 2, 2, 3, 8],
+    [1, 1, 3, 2, 16],
+  ])('trilinear upsampling and its backward on the small axes %j', (...shape) => {
+    const [xn, xj] = pair(14, shape);
+    expectClose(nat.ops.upsampleTrilinear2x(xn), js.ops.upsampleTrilinear2x(xj), 'upsample');
+    const up = [shape[0]!, shape[1]!, 2 * shape[2]!, 2 * shape[3]!, 2 * shape[4]!];
+    const [un, uj] = pair(15, up);
+    expectClose(
+      nat.ops.upsampleTrilinear2xBackward(un, shape),
+      js.ops.upsampleTrilinear2xBackward(uj, shape),
+      'upsample backward',
+    );
+  });
+
+  it('sigmoid + BCE at extreme and NaN logits, as the JavaScript op', () => {
+    const x = new Float32Array([-1000, -100, -88, 88, 100, 1000, 0, Number.NaN]);
+    const t = new Float32Array([0, 1, 0, 1, 0, 1, 1, 0]);
+    const m = new Float32Array([1, 1, 1, 1, 1, 1, 1, 0]);
+    const shape = [1, 1, 1, 1, 8];
+    const lN = nat.ops.sigmoidBce(nat.upload(x, shape), nat.upload(t, shape), nat.upload(m, shape));
+    const lJ = js.ops.sigmoidBce(js.upload(x, shape), js.upload(t, shape), js.upload(m, shape));
+    expect(Number.isNaN(lN.loss)).toBe(Number.isNaN(lJ.loss));
+    const dN = asCpu(lN.dlogits).data;
+    const dJ = asCpu(lJ.dlogits).data;
+    for (let i = 0; i < 8; i++) {
+      if (Number.isNaN(dJ[i]!)) expect(dN[i], `dlogits[${i}]`).toBeNaN();
+      else expect(Math.abs(dN[i]! - dJ[i]!), `dlogits[${i}]`).toBeLessThanOrEqual(1e-7);
+    }
+    const fin = [0, 1, 2, 3, 4, 5, 6].map((i) => x[i]!);
+    const lFinN = nat.ops.sigmoidBce(
+      nat.upload(new Float32Array(fin), [1, 1, 1, 1, 7]),
+      nat.upload(t.slice(0, 7), [1, 1, 1, 1, 7]),
+      nat.upload(m.slice(0, 7), [1, 1, 1, 1, 7]),
+    );
+    // By hand: Σ max(x,0) − x·t + log(1 + e^−|x|): 100 (x −100, t 1) + 100 (x 100, t 0) + log 2 (x 0); the other
+    // terms are below 1e-38. Mean over the 7 masked voxels.
+    expect(lFinN.loss).toBeCloseTo((200 + Math.log(2)) / 7, 6);
+  });
+
   it('max pool propagates NaN and keeps the first of ties, as the JavaScript op', () => {
     const data = new Float32Array(16).fill(1);
     data[3] = Number.NaN;
