@@ -1,0 +1,10 @@
+import { writeFileSync } from 'node:fs';
+const { detectCpuFeatures } = await import('@unet3d/native');
+const tvm = await import('../src/index.js');
+const target = tvm.cpuTarget(tvm.cpuLimitsFromFeatures(detectCpuFeatures()));
+const [layer, pass, cfg, out] = process.argv.slice(2);
+const w = tvm.networkConvWorkloads('scaled').find((w) => tvm.createTask(w, 'forward', 'fp32', target).workloadKey.includes(layer!))!;
+const task = tvm.createTask(w, pass as 'forward', 'fp32', target);
+const k = task.template.generate(task.problem, 'fp32', JSON.parse(cfg!), 'kern');
+writeFileSync(out!, k.source);
+console.log(k.flags.join(' '));
