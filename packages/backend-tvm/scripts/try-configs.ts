@@ -27,9 +27,12 @@ const ws = tvm
   .filter((w) => tvm.createTask(w, 'forward', 'fp32', target).workloadKey.includes(values.layer ?? ''));
 for (const w of ws) {
   const task = tvm.createTask(w, values.pass as ConvPass, 'fp32', target);
-  const configs = [task.template.fallback(task.problem, target.limits), ...positionals.map((p) => JSON.parse(p))];
+  const configs = [
+    task.template.fallback!(task.problem, target.limits),
+    ...positionals.map((p) => JSON.parse(p)),
+  ];
   const idx = configs.map((c) => task.space.encode(c));
-  const ok = idx.map((i, k) => (i === undefined ? `not in space` : task.space.invalidReason(i)) ?? `ok`);
+  const ok = idx.map((i) => (i === undefined ? 'not in space' : task.space.invalidReason(i)) ?? 'ok');
   const run = idx.filter((i, k) => i !== undefined && ok[k] === 'ok') as number[];
   const res = await m.measureBatch(task, run);
   let j = 0;
@@ -41,5 +44,5 @@ for (const w of ws) {
     );
   }
 }
-await m.dispose?.();
+m.dispose();
 process.exit(0);
