@@ -3,7 +3,7 @@
  * CPU convolutions (MLAS), per layer and pass of a network, in one process, alternating the two backends.
  * Usage (from the repo root):
  *   node --conditions=@unet3d/source --import tsx packages/backend-tvm/scripts/cpu-vs-ort.ts \
- *     [--model scaled] [--threads N] [--reps 3] [--out file.json]
+ *     [--model scaled] [--threads N] [--reps 3] [--settle-ms 50] [--out file.json]
  * Prints per layer and pass: best-of-reps ms, GFLOP/s (1 MAC = 2 FLOP), share of the measured fp32 peak
  * (FMA loop on the same threads), tvm ÷ ort time; then sums per pass and over all passes.
  */
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     out: { type: 'string' },
     results: { type: 'string', default: 'results' },
+    'settle-ms': { type: 'string', default: '50' },
   },
 });
 const threads = Number(values.threads ?? (await import('node:os')).availableParallelism());
@@ -40,6 +41,10 @@ const { passOperandShapes } = await import('../src/pass-operands.js');
 
 const model = values.model as 'scaled' | 'baseline' | 'strided';
 const reps = Number(values.reps);
+// Idle time before every timed call, so that the other backend's worker threads (onnxruntime's spinning
+// intra-op pool, OpenMP's spin-wait) have gone to sleep and do not share the cores with the one measured.
+const settleMs = Number(values['settle-ms']);
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, settleMs));
 const slug = detectCpuFeatures().slug;
 const logs = tvm.cpuTuningLogs(values.results, slug);
 const device = new CpuDevice();
@@ -64,6 +69,7 @@ async function run(
   const [sa, sb] = passOperandShapes(w, pass);
   const ta = device.upload(a, sa);
   const tb = device.upload(c, sb);
+  await settle();
   const t0 = performance.now();
   const out =
     pass === 'forward'
@@ -146,7 +152,7 @@ for (const pass of [...CONV_PASSES, undefined]) {
 if (values.out) {
   writeFileSync(
     values.out,
-    `${JSON.stringify({ slug, threads, peakFp32FlopsPerSec: peak, logs, date: new Date().toISOString(), rows }, null, 2)}\n`,
+    `${JSON.stringify({ slug, threads, settleMs, peakFp32FlopsPerSec: peak, logs, date: new Date().toISOString(), rows }, null, 2)}\n`,
   );
 }
 await ours.dispose();

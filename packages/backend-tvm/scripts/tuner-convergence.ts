@@ -5,8 +5,8 @@
  * Usage (from the repo root):
  *   node --conditions=@unet3d/source --import tsx packages/backend-tvm/scripts/tuner-convergence.ts \
  *     [--n 16] [--threads 1] [--patch 32,64,64] [--seed 0]
- * Logs go to results/tuning/<cpu-slug>/convergence-<tuner>.jsonl (rewritten), which the report's convergence
- * figure reads.
+ * Logs go to results/tuning/<cpu-slug>/studies/convergence-<tuner>.jsonl (rewritten): a sub-folder, so
+ * apply-history-best (which reads the *.jsonl directly in the CPU's folder) never applies a study's records.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ const picks = [
   { w: all[3]!, pass: 'forward' as const },
   { w: all[9]!, pass: 'backwardFilter' as const },
 ];
-const dir = tvm.cpuTuningDir(values.results, tvm.cpuSlug());
+const dir = join(tvm.cpuTuningDir(values.results, tvm.cpuSlug()), 'studies');
 const curves: Record<string, Record<string, number[]>> = {};
 for (const [tuner, budget] of [
   ['model', N],

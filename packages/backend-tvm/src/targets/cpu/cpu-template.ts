@@ -25,7 +25,7 @@ export interface CpuKernelSource {
 }
 
 export interface CpuConvTemplate {
-  readonly name: 'cpu-direct' | 'cpu-wgrad';
+  readonly name: 'cpu-direct' | 'cpu-wgrad2';
   knobs(problem: GemmConvProblem, limits: CpuLimits): Knob[];
   validate(problem: GemmConvProblem, values: KnobValues, limits: CpuLimits): string | undefined;
   generate(problem: GemmConvProblem, values: KnobValues, name: string): CpuKernelSource;
@@ -55,6 +55,15 @@ typedef float vf __attribute__((vector_size(${vl * 4})));
 typedef float vfu __attribute__((vector_size(${vl * 4}), aligned(4)));
 #define LD(p) (*(const vfu*)(p))
 #define ST(p, v) (*(vfu*)(p) = (v))
+/* Keep a loaded vector in a register: stops the compiler from folding the load into every FMA that uses it
+   (one load per use), so a register tile costs one load per operand. */
+#if defined(__x86_64__) || defined(__i386__)
+#define PIN(v) __asm__("" : "+v"(v))
+#elif defined(__aarch64__)
+#define PIN(v) __asm__("" : "+w"(v))
+#else
+#define PIN(v) ((void)0)
+#endif
 /* Scratch kept between calls (calls are serialised by the caller). */
 static float* scratch(float** p, size_t* cap, size_t n) {
   if (n > *cap) {
@@ -362,11 +371,22 @@ const dataTemplate: CpuConvTemplate = {
 
 // ---------------------------------------------------------------------------------------------------------
 // Weight gradient: dW[m, c, k] = Σ_{n,q} A[n, m, q] · B[n, c, q·s − p + k·d], vectorised along q_w.
+// Register tile: cb output channels × ccb input channels × Kw taps of vector accumulators, the spatial
+// reduction (rows of a chunk, then W vectors) innermost; accumulators are reduced across lanes once per
+// chunk into per-thread partial sums, which are added once at the end (no atomics, deterministic order).
+// Loads per inner step: cb (A) + ccb·Kw (B); FMAs: cb·ccb·Kw.
 // ---------------------------------------------------------------------------------------------------------
+
+/** Candidate channel blocks of the weight-gradient register tile. */
+const WGRAD_BLOCKS = [1, 2, 3, 4, 6, 8];
+
+/** Registers a weight-gradient tile needs: accumulators, the cb A vectors kept live, one B vector. */
+const wgradRegisters = (cb: number, ccb: number, kw: number): number => cb * ccb * kw + cb + 1;
 
 function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): CpuKernelSource {
   const vl = knob(values, 'vl');
   const cb = knob(values, 'cb');
+  const ccb = knob(values, 'ccb');
   const rows = knob(values, 'rows');
   const par = knob(values, 'par');
   const g = wgradGeometry(p, vl);
@@ -375,6 +395,8 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
   const C = p.cChannels;
   const MB = Math.ceil(M / cb);
   const MP = MB * cb;
+  const CB = Math.ceil(C / ccb);
+  const CP = CB * ccb;
   const [QD, QH, QW] = p.outSpatial;
   const [KD, KH, KW] = p.kernel;
   const [sd, sh] = p.stride;
@@ -392,40 +414,46 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
     `void ${name}_release(void) { free(g_b); free(g_a); free(g_p); g_b = g_a = g_p = 0; g_bc = g_ac = g_pc = 0; }`,
   );
   if (!g.bIdentity) parts.push(prepInput(`${name}_prepb`, N * C, p.inSpatial, g));
-  const acc = (mi: number, t: number) => `s${mi}_${t}`;
+  const acc = (mi: number, ci: number, t: number) => `s${mi}_${ci}_${t}`;
   const groups = KD * KH;
   const inner: string[] = [];
   inner.push(`for (int grp = 0; grp < ${groups}; ++grp) {`);
   inner.push(`  const int kd = grp / ${KH}, kh = grp % ${KH};`);
   for (let mi = 0; mi < cb; mi++)
-    inner.push(
-      `  vf ${range(KW)
-        .map((t) => `${acc(mi, t)} = {0}`)
-        .join(', ')};`,
-    );
+    for (let ci = 0; ci < ccb; ci++)
+      inner.push(
+        `  vf ${range(KW)
+          .map((t) => `${acc(mi, ci, t)} = {0}`)
+          .join(', ')};`,
+      );
   inner.push(`  for (int r = r0; r < r1; ++r) {`);
   inner.push(`    const int qd = r / ${QH}, qh = r % ${QH};`);
   inner.push(`    const float* ar = ap + ((long)n * ${M} + mb * ${cb}) * ${acs}L + (long)r * ${g.aRow};`);
   inner.push(
-    `    const float* br = bp + ((long)n * ${C} + c) * ${xcs}L + ((long)(qd * ${sd} + kd * ${p.dilation[0]}) * ${g.xpH} + qh * ${sh} + kh * ${p.dilation[1]}) * ${g.xpRow};`,
+    `    const float* br = bp + ((long)n * ${C} + cblk * ${ccb}) * ${xcs}L + ((long)(qd * ${sd} + kd * ${p.dilation[0]}) * ${g.xpH} + qh * ${sh} + kh * ${p.dilation[1]}) * ${g.xpRow};`,
   );
+  // Channels past M or C (the last block) read channel 0 of the block; their sums land in padding.
   for (let mi = 0; mi < cb; mi++)
     inner.push(`    const float* a${mi} = ar + (${mi} < mv ? ${mi} : 0) * ${acs}L;`);
+  for (let ci = 0; ci < ccb; ci++)
+    inner.push(`    const float* b${ci} = br + (${ci} < cv ? ${ci} : 0) * ${xcs}L;`);
   inner.push(`    for (int v = 0; v < ${g.aRow}; v += ${vl}) {`);
   for (let mi = 0; mi < cb; mi++) inner.push(`      const vf x${mi} = LD(a${mi} + v);`);
-  for (let t = 0; t < KW; t++) {
-    inner.push(`      { const vf b = LD(br + ${g.taps[t]!.elem} + v);`);
-    for (let mi = 0; mi < cb; mi++) inner.push(`        ${acc(mi, t)} += x${mi} * b;`);
-    inner.push('      }');
-  }
+  for (let ci = 0; ci < ccb; ci++)
+    for (let t = 0; t < KW; t++) {
+      inner.push(`      { vf b = LD(b${ci} + ${g.taps[t]!.elem} + v); PIN(b);`);
+      for (let mi = 0; mi < cb; mi++) inner.push(`        ${acc(mi, ci, t)} += x${mi} * b;`);
+      inner.push('      }');
+    }
   inner.push('    }', '  }');
   inner.push(`  { float t[${vl}];`);
   for (let mi = 0; mi < cb; mi++)
-    for (let t = 0; t < KW; t++) {
-      inner.push(
-        `    memcpy(t, &${acc(mi, t)}, sizeof t); { float s = 0.f; for (int l = 0; l < ${vl}; ++l) s += t[l]; my[((long)(mb * ${cb} + ${mi}) * ${C} + c) * ${T} + grp * ${KW} + ${t}] += s; }`,
-      );
-    }
+    for (let ci = 0; ci < ccb; ci++)
+      for (let t = 0; t < KW; t++) {
+        inner.push(
+          `    memcpy(t, &${acc(mi, ci, t)}, sizeof t); { float s = 0.f; for (int l = 0; l < ${vl}; ++l) s += t[l]; my[((long)(mb * ${cb} + ${mi}) * ${CP} + cblk * ${ccb} + ${ci}) * ${T} + grp * ${KW} + ${t}] += s; }`,
+        );
+      }
   inner.push('  }', '}');
   const chunkLoop = (body: string[]) => [
     `for (int n = 0; n < ${N}; ++n) for (int ch = 0; ch < ${NCH}; ++ch) {`,
@@ -434,8 +462,8 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
     '}',
   ];
   const mcLoop = (body: string[]) => [
-    `for (int mb = 0; mb < ${MB}; ++mb) for (int c = 0; c < ${C}; ++c) {`,
-    `  const int mv = ${M} - mb * ${cb};`,
+    `for (int mb = 0; mb < ${MB}; ++mb) for (int cblk = 0; cblk < ${CB}; ++cblk) {`,
+    `  const int mv = ${M} - mb * ${cb}, cv = ${C} - cblk * ${ccb};`,
     ...body,
     '}',
   ];
@@ -443,6 +471,7 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
     par === 0
       ? ['#pragma omp for collapse(2) schedule(static)', ...chunkLoop(mcLoop(inner))]
       : ['#pragma omp for collapse(2) schedule(static)', ...mcLoop(chunkLoop(inner))];
+  const PS = MP * CP * T; // one thread's partial sums
   parts.push(`void ${name}(const float* restrict A, const float* restrict B, float* restrict dw) {
   const float* bp = B;
   ${g.bIdentity ? '' : `{ float* b = scratch(&g_b, &g_bc, ${N * C * xcs}UL); if (!b) abort(); ${name}_prepb(B, b); bp = b; }`}
@@ -459,18 +488,18 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
       : ''
   }
   const int nth = ${p.gemmM * p.gemmN * p.gemmK > PAR_MIN_MACS ? 'omp_get_max_threads()' : '1'};
-  float* part = scratch(&g_p, &g_pc, (size_t)nth * ${MP * C * T}UL); if (!part) abort();
-  #pragma omp parallel num_threads(nth)
+  float* part = scratch(&g_p, &g_pc, (size_t)nth * ${PS}UL); if (!part) abort();
+  #pragma omp parallel num_threads(nth) if(nth > 1)
   {
-    float* my = part + (long)omp_get_thread_num() * ${MP * C * T}L;
-    memset(my, 0, sizeof(float) * ${MP * C * T}UL);
+    float* my = part + (long)omp_get_thread_num() * ${PS}L;
+    memset(my, 0, sizeof(float) * ${PS}UL);
     ${loops.join('\n    ')}
   }
   for (int m = 0; m < ${M}; ++m)
     for (int c = 0; c < ${C}; ++c)
       for (int t = 0; t < ${T}; ++t) {
         float s = 0.f;
-        for (int th = 0; th < nth; ++th) s += part[(long)th * ${MP * C * T} + ((long)m * ${C} + c) * ${T} + t];
+        for (int th = 0; th < nth; ++th) s += part[(long)th * ${PS} + ((long)m * ${CP} + c) * ${T} + t];
         dw[(long)m * ${p.weightStrideM} + (long)c * ${p.weightStrideC} + t] = s;
       }
 }
@@ -479,11 +508,13 @@ function generateWgrad(p: GemmConvProblem, values: KnobValues, name: string): Cp
 }
 
 const wgradTemplate: CpuConvTemplate = {
-  name: 'cpu-wgrad',
+  // v2: input-channel register block `ccb` (records of 'cpu-wgrad' measured another kernel: not applied).
+  name: 'cpu-wgrad2',
   knobs(p, limits) {
     return [
       { name: 'vl', values: validVectorWidths(p.outSpatial[2], limits) },
-      { name: 'cb', values: [1, 2, 3, 4, 6, 8] },
+      { name: 'cb', values: WGRAD_BLOCKS },
+      { name: 'ccb', values: WGRAD_BLOCKS },
       { name: 'rows', values: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
       { name: 'par', values: [0, 1] },
     ];
@@ -491,12 +522,15 @@ const wgradTemplate: CpuConvTemplate = {
   validate(p, v, limits) {
     const vl = knob(v, 'vl');
     const cb = knob(v, 'cb');
+    const ccb = knob(v, 'ccb');
     const KW = p.kernel[2];
     if (!limits.vectorWidths.includes(vl)) return `vector width ${vl} not supported by this CPU`;
-    if (cb * KW + cb + 1 > limits.registers)
-      return `${cb}×${KW} accumulators exceed ${limits.registers} registers`;
+    if (wgradRegisters(cb, ccb, KW) > limits.registers)
+      return `${cb}×${ccb}×${KW} accumulators exceed ${limits.registers} registers`;
     if (cb > 1 && cb >= 2 * p.mChannels)
       return `channel block ${cb} larger than needed for ${p.mChannels} channels`;
+    if (ccb > 1 && ccb >= 2 * p.cChannels)
+      return `input-channel block ${ccb} larger than needed for ${p.cChannels} channels`;
     const nrows = p.outSpatial[0] * p.outSpatial[1];
     if (knob(v, 'rows') > 2 * nrows && knob(v, 'rows') > 1) return 'row chunk longer than the tensor';
     return undefined;
@@ -505,10 +539,24 @@ const wgradTemplate: CpuConvTemplate = {
   fallback(p, limits) {
     const vl = Math.max(...limits.vectorWidths.filter((w) => w <= Math.max(4, p.outSpatial[2])));
     const KW = p.kernel[2];
-    const cbs = [1, 2, 3, 4, 6, 8].filter(
-      (c) => c * KW + c + 1 <= limits.registers && (c === 1 || c < 2 * p.mChannels),
-    );
-    return { vl, cb: cbs[cbs.length - 1] ?? 1, rows: 8, par: 0 };
+    const fits = (c: number, n: number) => c === 1 || c < 2 * n;
+    // The largest tile that fits the registers (most FMAs per load), the squarer one on ties.
+    let best = { cb: 1, ccb: 1, score: -1 };
+    for (const cb of WGRAD_BLOCKS)
+      for (const ccb of WGRAD_BLOCKS) {
+        if (!fits(cb, p.mChannels) || !fits(ccb, p.cChannels)) continue;
+        if (wgradRegisters(cb, ccb, KW) > limits.registers) continue;
+        const fmas = cb * ccb * KW;
+        const score = fmas / (cb + ccb * KW) + fmas / 1000;
+        if (score > best.score) best = { cb, ccb, score };
+      }
+    // A chunk of ~16 KiB of A per channel keeps a tile's rows in L1/L2 across the kernel taps.
+    const aRow = Math.ceil(p.outSpatial[2] / vl) * vl;
+    const nrows = p.outSpatial[0] * p.outSpatial[1];
+    let rows = 1;
+    while (rows < 256 && rows * 2 * aRow <= 4096 && rows * 2 <= 2 * nrows) rows *= 2;
+    const chunks = p.batch * Math.ceil(nrows / rows);
+    return { vl, cb: best.cb, ccb: best.ccb, rows, par: chunks >= 2 * limits.threads ? 0 : 1 };
   },
 };
 
