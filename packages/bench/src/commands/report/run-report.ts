@@ -1,7 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@unet3d/core';
 import { type AnalyticSource, flopsAnalytic, type WrittenReport, writeReport } from '@unet3d/report';
-import { loadAccuracyResults, newestAccuracyResults, newestResultsPerDevice } from '@unet3d/results';
+import { newestResultsPerDevice } from '@unet3d/results';
+import { newestAccuracyFor } from './accuracy-source.js';
 import { loadAll, printErrors } from './load-all.js';
 import { tuningLogsFor } from './tuning-logs.js';
 
@@ -48,10 +49,7 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
   }
   const analytic = io.analytic ?? flopsAnalytic();
   const reports: { source: string; markdown: string; json: string; figures: WrittenReport['figures'] }[] = [];
-  const accuracySource = await newestAccuracyResults(opts.results);
-  const accuracy = accuracySource
-    ? { results: await loadAccuracyResults(accuracySource), source: accuracySource }
-    : undefined;
+  const accuracy = await newestAccuracyFor(opts.results);
   for (const [i, run] of runs.entries()) {
     const file = files[i]!;
     const outDir = reportDirFor(file, opts.out, files.length > 1);
