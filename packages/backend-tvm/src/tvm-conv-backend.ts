@@ -1,15 +1,13 @@
 import {
   type BackendCreateOptions,
   ConfigError,
-  type ConvBackend,
   type ConvPass,
   type ConvWorkload,
-  convOutputShape,
-  convWeightShape,
   type Device,
   type MathMode,
   type Tensor,
 } from '@unet3d/core';
+import { AppliedHistoryBackend } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
@@ -45,9 +43,8 @@ export function tvmOptionsFromExtra(extra: Record<string, unknown> | undefined):
  * Conv backend running generated kernels with the best tuned config per workload|pass|precision
  * ("apply history best"), or the default config (with a warning per workload) where the logs have none.
  */
-export class TvmConvBackend implements ConvBackend {
+export class TvmConvBackend extends AppliedHistoryBackend<Prepared> {
   readonly name = 'tvm';
-  private readonly prepared = new Map<string, Prepared>();
 
   private constructor(
     readonly device: Device,
@@ -55,7 +52,9 @@ export class TvmConvBackend implements ConvBackend {
     private readonly runtime: CudaKernelRuntime,
     private readonly history: ApplyHistoryBest,
     private readonly options: TvmBackendOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   static async create(create: BackendCreateOptions, options?: TvmBackendOptions): Promise<TvmConvBackend> {
     const opts = options ?? tvmOptionsFromExtra(create.extra);
@@ -67,32 +66,8 @@ export class TvmConvBackend implements ConvBackend {
     return new TvmConvBackend(create.device, create.mathMode, runtime, history, opts);
   }
 
-  async prepare(workload: ConvWorkload, passes: readonly ConvPass[]): Promise<void> {
-    for (const pass of passes) await this.kernelFor(workload, pass);
-  }
-
-  async forward(workload: ConvWorkload, x: Tensor, weight: Tensor): Promise<Tensor> {
-    return this.run(workload, 'forward', x, weight, convOutputShape(workload));
-  }
-
-  async backwardData(workload: ConvWorkload, dy: Tensor, weight: Tensor): Promise<Tensor> {
-    return this.run(workload, 'backwardData', dy, weight, workload.input);
-  }
-
-  async backwardFilter(workload: ConvWorkload, x: Tensor, dy: Tensor): Promise<Tensor> {
-    return this.run(workload, 'backwardFilter', x, dy, convWeightShape(workload));
-  }
-
   describe(): Record<string, unknown> {
-    const configs: Record<string, unknown> = {};
-    for (const [id, p] of this.prepared) {
-      configs[id] = {
-        source: p.chosen.source,
-        index: p.chosen.index,
-        knobs: p.chosen.values,
-        template: p.task.template.name,
-      };
-    }
+    const configs = this.chosenConfigs();
     return {
       backend: 'tvm',
       mathMode: this.mathMode,
@@ -109,7 +84,7 @@ export class TvmConvBackend implements ConvBackend {
     this.runtime.dispose();
   }
 
-  private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
+  protected async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
     const facts = this.runtime.runner.facts();
     const task = createTask<DeviceLimits, KernelSource>(
       workload,
@@ -139,7 +114,7 @@ export class TvmConvBackend implements ConvBackend {
     return p;
   }
 
-  private async run(
+  protected async run(
     workload: ConvWorkload,
     pass: ConvPass,
     first: Tensor,

@@ -1,16 +1,14 @@
 import {
   type BackendCreateOptions,
   ConfigError,
-  type ConvBackend,
   type ConvPass,
   type ConvWorkload,
-  convOutputShape,
-  convWeightShape,
   type MathMode,
   type Tensor,
 } from '@unet3d/core';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
 import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
+import { AppliedHistoryBackend } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import type { TargetSpec } from './autotvm/target.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
@@ -60,9 +58,8 @@ export function tvmCpuOptionsFromExtra(extra: Record<string, unknown> | undefine
  * where the logs have none. NCDHW float32 tensors in and out; kernels re-layout internally (padding, phase
  * planes). Kernels are built once per workload and pass (disk-cached shared objects) and run in-process.
  */
-export class TvmCpuConvBackend implements ConvBackend {
+export class TvmCpuConvBackend extends AppliedHistoryBackend<Prepared> {
   readonly name = 'tvm-cpu';
-  private readonly prepared = new Map<string, Prepared>();
 
   private constructor(
     readonly device: CpuDevice,
@@ -70,7 +67,9 @@ export class TvmCpuConvBackend implements ConvBackend {
     private readonly target: TargetSpec<CpuLimits, CpuKernelSource>,
     private readonly history: ApplyHistoryBest,
     private readonly options: TvmCpuBackendOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   static async create(
     create: BackendCreateOptions,
@@ -97,32 +96,8 @@ export class TvmCpuConvBackend implements ConvBackend {
     return new TvmCpuConvBackend(create.device, create.mathMode, target, history, opts);
   }
 
-  async prepare(workload: ConvWorkload, passes: readonly ConvPass[]): Promise<void> {
-    for (const pass of passes) await this.kernelFor(workload, pass);
-  }
-
-  async forward(workload: ConvWorkload, x: Tensor, weight: Tensor): Promise<Tensor> {
-    return this.run(workload, 'forward', x, weight, convOutputShape(workload));
-  }
-
-  async backwardData(workload: ConvWorkload, dy: Tensor, weight: Tensor): Promise<Tensor> {
-    return this.run(workload, 'backwardData', dy, weight, workload.input);
-  }
-
-  async backwardFilter(workload: ConvWorkload, x: Tensor, dy: Tensor): Promise<Tensor> {
-    return this.run(workload, 'backwardFilter', x, dy, convWeightShape(workload));
-  }
-
   describe(): Record<string, unknown> {
-    const configs: Record<string, unknown> = {};
-    for (const [id, p] of this.prepared) {
-      configs[id] = {
-        source: p.chosen.source,
-        index: p.chosen.index,
-        knobs: p.chosen.values,
-        template: p.task.template.name,
-      };
-    }
+    const configs = this.chosenConfigs();
     return {
       backend: 'tvm-cpu',
       mathMode: this.mathMode,
@@ -138,7 +113,7 @@ export class TvmCpuConvBackend implements ConvBackend {
     this.prepared.clear();
   }
 
-  private async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
+  protected async kernelFor(workload: ConvWorkload, pass: ConvPass): Promise<Prepared> {
     const task = createTask(workload, pass, this.mathMode, this.target);
     const have = this.prepared.get(task.id);
     if (have) return have;
@@ -168,7 +143,7 @@ export class TvmCpuConvBackend implements ConvBackend {
     return p;
   }
 
-  private async run(
+  protected async run(
     workload: ConvWorkload,
     pass: ConvPass,
     first: Tensor,
