@@ -7,7 +7,7 @@ import {
   type Tensor,
 } from '@unet3d/core';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
-import { buildSharedObject, detectCpuFeatures, loadLibrary } from '@unet3d/native';
+import { buildSharedObject, detectCpuFeatures, findCompiler, loadLibrary } from '@unet3d/native';
 import { AppliedHistoryBackend } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import type { TargetSpec } from './autotvm/target.js';
@@ -84,6 +84,9 @@ export class TvmCpuConvBackend extends AppliedHistoryBackend<Prepared> {
     if (create.device.precision !== 'float32') {
       throw new ConfigError('the tvm-cpu backend needs a float32 CPU device', 'use the default CpuDevice');
     }
+    // Generated kernels need the C compiler: without one the backend cannot be created (one line naming why),
+    // so a row's candidate list falls through to the next backend instead of failing at its first kernel.
+    findCompiler();
     if (create.mathMode !== 'fp32') {
       throw new ConfigError(
         `the tvm-cpu backend supports math mode 'fp32' only, got '${create.mathMode}'`,

@@ -27,7 +27,7 @@ export class BackendUnavailableError extends Unet3dError {
     super(
       'BACKEND_UNAVAILABLE',
       `no conv backend could be created: ${failures.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
-      'run `pnpm unet3d verify --backend onnxruntime` for the CPU default, or fix the first failure above',
+      'run `unet3d verify --backend onnxruntime` for the CPU default, or fix the first failure above',
     );
     this.failures = failures;
   }

@@ -61,7 +61,7 @@ export function findCompiler(options: FindCompilerOptions = {}): CCompiler {
     if (!found) {
       throw new NativeUnavailableError(
         `C compiler '${requested}' (from ${options.cc !== undefined ? 'the cc option' : 'CC'}) not found`,
-        `set CC to an installed C compiler, or unset it to use cc/gcc/clang from PATH; ${INSTALL_HINT}`,
+        'set CC to an installed C compiler (gcc or clang), or unset it to use cc/gcc/clang from PATH',
       );
     }
   } else {

@@ -67,7 +67,7 @@ export class ApplyHistoryBest {
     if (!this.warned.has(task.workloadKey)) {
       this.warned.add(task.workloadKey);
       this.warn(
-        `tvm: no tuning record for ${task.workloadKey} (${task.precision}); using the default config — run \`pnpm unet3d tune\` for tuned kernels`,
+        `tvm: no tuning record for ${task.workloadKey} (${task.precision}); using the default config — run \`unet3d tune\` for tuned kernels`,
       );
     }
     const d = defaultConfig(task);
