@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@unet3d/core';
 import { type AnalyticSource, flopsAnalytic, type WrittenReport, writeReport } from '@unet3d/report';
@@ -40,6 +41,12 @@ export async function runReportCommand(opts: ReportCommandOptions, io: ReportIo 
     throw new ConfigError(
       `no results files under ${opts.results}/ (expected ${opts.results}/<device>/<timestamp>.json)`,
       'run `unet3d bench` first (`pnpm bench` in a checkout), or pass results files: `unet3d report <file.json>`',
+    );
+  }
+  if (opts.out && existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+    throw new ConfigError(
+      `--out ${opts.out} is a file, not a folder`,
+      'pass a folder for the report (it is created if missing)',
     );
   }
   const { runs, errors } = await loadAll(files);
