@@ -11,7 +11,7 @@ import {
   runPreTune,
   tuningLogsIn,
 } from './cpu-pretune.js';
-import { type BenchOptions, planJobs } from './run-bench.js';
+import { type BenchOptions, planJobs } from './run-plan.js';
 
 const base: BenchOptions = {
   backends: 'auto',

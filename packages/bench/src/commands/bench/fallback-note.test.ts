@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toResultsRow } from './assemble-run.js';
 import { parseBackendsOption } from './backend-plan.js';
 import type { RowOutcome } from './row-job.js';
-import { backendNotes, planJobs } from './run-bench.js';
+import { backendNotes, planJobs } from './run-plan.js';
 import { baseProvenance, deviceOf, runProvenance } from './run-provenance.js';
 
 describe('a row that fell back to onnxruntime (e.g. no C compiler for tvm-cpu)', () => {

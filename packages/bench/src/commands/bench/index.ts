@@ -2,7 +2,7 @@ import { MATH_MODES, type MathMode } from '@unet3d/core';
 import { type Command, Option } from 'commander';
 import { parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
 import { parseDurationSeconds } from './cpu-pretune.js';
-import type { BenchOptions } from './run-bench.js';
+import type { BenchOptions } from './run-plan.js';
 
 /** Exit codes of `unet3d bench`, shown in its help (numbers as run-bench.ts's EXIT_* and interruption.ts). */
 const EXIT_CODES_HELP = `

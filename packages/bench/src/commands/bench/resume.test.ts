@@ -9,7 +9,8 @@ import { parseBackendsOption } from './backend-plan.js';
 import { ResultsFile } from './results-file.js';
 import { missingRowIds, planResume } from './resume.js';
 import type { RowJob, RowOutcome } from './row-job.js';
-import { type BenchOptions, EXIT_NO_ROW_RAN, exitCodeOfRows, planJobs } from './run-bench.js';
+import { EXIT_NO_ROW_RAN, exitCodeOfRows } from './run-bench.js';
+import { type BenchOptions, planJobs } from './run-plan.js';
 import { baseProvenance, deviceOf, runProvenance } from './run-provenance.js';
 
 const opts: BenchOptions = {

@@ -3,7 +3,7 @@ import { ConfigError } from '@unet3d/core';
 import { type BenchRun, loadResults } from '@unet3d/results';
 import { MISSING_REASONS } from './assemble-run.js';
 import { hostInfo } from './provenance.js';
-import type { BenchOptions } from './run-bench.js';
+import type { BenchOptions } from './run-plan.js';
 
 /** The options that decide what a row measures, with their flags: `--resume` takes them from the file. */
 export const RUN_SETTING_FLAGS = {
