@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type ConvBackend,
   type ConvPass,
   type ConvWorkload,
@@ -72,4 +73,21 @@ export abstract class AppliedHistoryBackend<P extends PreparedKernel> implements
     }
     return configs;
   }
+}
+
+/**
+ * The tuning logs named in a registry `extra` (`{ tuningLog: path | paths }`, or `tuningLogs`): undefined when
+ * none is named. Throws a one-line ConfigError naming `backend` when the value is not a path or list of paths.
+ */
+export function tuningLogsFromExtra(
+  extra: Record<string, unknown> | undefined,
+  backend: string,
+): string[] | undefined {
+  const raw = extra?.['tuningLog'] ?? extra?.['tuningLogs'];
+  if (raw === undefined) return undefined;
+  const logs = Array.isArray(raw) ? raw : [raw];
+  if (!logs.every((l): l is string => typeof l === 'string')) {
+    throw new ConfigError(`${backend} backend: tuningLog must be a path or a list of paths`);
+  }
+  return logs;
 }

@@ -7,7 +7,7 @@ import {
   type MathMode,
   type Tensor,
 } from '@unet3d/core';
-import { AppliedHistoryBackend } from './applied-history-backend.js';
+import { AppliedHistoryBackend, tuningLogsFromExtra } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
@@ -31,12 +31,7 @@ interface Prepared {
 
 /** Read backend options from the registry's `extra` ({ tuningLog: string | string[] }). */
 export function tvmOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmBackendOptions {
-  const raw = extra?.['tuningLog'] ?? extra?.['tuningLogs'];
-  const logs = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  if (!logs.every((l): l is string => typeof l === 'string')) {
-    throw new ConfigError('tvm backend: tuningLog must be a path or a list of paths');
-  }
-  return { tuningLogs: logs };
+  return { tuningLogs: tuningLogsFromExtra(extra, 'tvm') ?? [] };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '@unet3d/core';
 import { asCpu, CpuDevice } from '@unet3d/cpu';
 import { buildSharedObject, detectCpuFeatures, findCompiler, loadLibrary } from '@unet3d/native';
-import { AppliedHistoryBackend } from './applied-history-backend.js';
+import { AppliedHistoryBackend, tuningLogsFromExtra } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import type { TargetSpec } from './autotvm/target.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
@@ -40,16 +40,10 @@ export function cpuTuningLogs(resultsRoot = 'results', slug = detectCpuFeatures(
 
 /** Options from the registry's `extra` ({ tuningLog: path | paths, results: root }). */
 export function tvmCpuOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmCpuBackendOptions {
-  const raw = extra?.['tuningLog'] ?? extra?.['tuningLogs'];
-  if (raw === undefined) {
-    const root = typeof extra?.['results'] === 'string' ? extra['results'] : 'results';
-    return { tuningLogs: cpuTuningLogs(root) };
-  }
-  const logs = Array.isArray(raw) ? raw : [raw];
-  if (!logs.every((l): l is string => typeof l === 'string')) {
-    throw new ConfigError('tvm-cpu backend: tuningLog must be a path or a list of paths');
-  }
-  return { tuningLogs: logs };
+  const named = tuningLogsFromExtra(extra, 'tvm-cpu');
+  if (named) return { tuningLogs: named };
+  const root = typeof extra?.['results'] === 'string' ? extra['results'] : 'results';
+  return { tuningLogs: cpuTuningLogs(root) };
 }
 
 /**
