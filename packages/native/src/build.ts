@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CCompiler, findCompiler } from './compiler.js';
+import { detectCpuFeatures, isaLimitFlags } from './cpu-features.js';
 import { CompileError } from './errors.js';
 
 /** One shared object to build from C source. */
@@ -54,9 +55,15 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   return env.UNET3D_NATIVE_CACHE || path.join(os.homedir(), '.cache', 'unet3d', 'native');
 }
 
-/** Final flags of a request on a compiler (adds -fopenmp when asked and supported). */
+/**
+ * Final flags of a request on a compiler: adds -fopenmp when asked and supported, and, with `-march=native`
+ * under a UNET3D_CPU_FEATURES override, the -mno-… flags that keep the code within the overridden ISA level.
+ */
 export function buildFlags(req: BuildRequest, compiler: CCompiler): string[] {
   const flags = [...(req.flags ?? DEFAULT_FLAGS)];
+  if (flags.includes('-march=native')) {
+    for (const f of isaLimitFlags(detectCpuFeatures())) if (!flags.includes(f)) flags.push(f);
+  }
   if (req.openmp && compiler.supportsOpenMp && !flags.includes('-fopenmp')) {
     // -z nodelete: the object (and the OpenMP runtime it pulls in) stays mapped for the life of the process.
     // Unloading it while OpenMP's idle worker threads still run libgomp code crashes the process at exit.
@@ -65,7 +72,38 @@ export function buildFlags(req: BuildRequest, compiler: CCompiler): string[] {
   return flags;
 }
 
-/** sha256 over source, compiler version text and flags (NUL-separated). */
+const resolvedNative = new Map<string, string>();
+
+/**
+ * What `-march=native` (with the other -m flags) means to this compiler on this CPU: the target options the
+ * driver passes to its compiler proper (`cc -### -E`: gcc's `-march=znver3 -mavx512f …`, clang's
+ * `-target-cpu … -target-feature …`). A cache in a home directory shared by two CPUs then keys their builds
+ * apart (a build for one CPU on another is an illegal instruction or silently slower code). Flags without
+ * `-march=native`/`-mcpu=native` resolve to themselves. Cached per compiler and flags for the process.
+ */
+export function resolvedTargetFlags(compiler: CCompiler, flags: readonly string[]): string {
+  const native = flags.some((f) => f === '-march=native' || f === '-mcpu=native' || f === '-mtune=native');
+  if (!native) return '';
+  const mflags = flags.filter((f) => f.startsWith('-m'));
+  const cacheKey = `${compiler.path}\0${mflags.join(' ')}`;
+  const hit = resolvedNative.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const r = spawnSync(compiler.path, [...mflags, '-###', '-E', '-x', 'c', '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  // The driver's whole answer (its compiler-proper command line names the resolved CPU and features); it is
+  // the same text for the same compiler on the same CPU. Without it, this CPU's identity stands in.
+  const text = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  const resolved = r.status === 0 && text ? text : `cpu:${detectCpuFeatures().slug}`;
+  resolvedNative.set(cacheKey, resolved);
+  return resolved;
+}
+
+/**
+ * sha256 over source, compiler version text, flags and what `-march=native` resolves to on this CPU
+ * (NUL-separated).
+ */
 export function buildKey(source: string, compiler: CCompiler, flags: readonly string[]): string {
   return createHash('sha256')
     .update(source)
@@ -73,6 +111,8 @@ export function buildKey(source: string, compiler: CCompiler, flags: readonly st
     .update(compiler.versionText)
     .update('\0')
     .update(flags.join(' '))
+    .update('\0')
+    .update(resolvedTargetFlags(compiler, flags))
     .digest('hex');
 }
 

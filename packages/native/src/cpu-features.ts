@@ -2,8 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deviceSlug } from '@unet3d/results';
+import {
+  type CpuIdentity,
+  cpuMicroarch,
+  cpuVendor,
+  type IsaLevel,
+  identitySlug,
+  isaIncludes,
+  isaLevelOf,
+} from '@unet3d/results';
 import { type CCompiler, findCompiler } from './compiler.js';
+import { ConfigError } from '@unet3d/core';
 
 /** What this CPU can do, detected at run time (machines differ between sessions). */
 export interface CpuFeatures {
@@ -23,34 +32,116 @@ export interface CpuFeatures {
   readonly neon: boolean;
   /** fp32 lanes of the widest vector unit: 16 (AVX-512), 8 (AVX/AVX2), 4 (SSE, NEON, other). */
   readonly vectorWidthFp32: 16 | 8 | 4;
-  /** results/<slug>/ name of this machine (same rule as @unet3d/results' deviceSlug), e.g. 'cpu-amd-epyc-2c'. */
+  /** Who this CPU is: vendor, microarchitecture, ISA level (after the override), cores. */
+  readonly identity: CpuIdentity;
+  /** results/<slug>/ name of this CPU: its identity's slug, e.g. 'cpu-amd-zen3-avx2-2c'. */
   readonly slug: string;
   /** Where the flags came from. */
   readonly source: '/proc/cpuinfo' | 'compiler probe' | 'none';
+  /** The ISA level the hardware has, and the override that narrowed it (UNET3D_CPU_FEATURES), if any. */
+  readonly hardwareIsa: IsaLevel;
+  readonly override: IsaLevel | null;
 }
 
-/** Features from the text of /proc/cpuinfo (pure; exported for tests). */
-export function parseCpuInfo(text: string): { modelName: string; flags: Set<string> } {
-  const model = /^(?:model name|Model|Hardware|cpu model)\s*:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? '';
+/** What /proc/cpuinfo says of the first processor (pure; exported for tests). */
+export interface CpuInfoText {
+  modelName: string;
+  flags: Set<string>;
+  /** vendor_id (x86) or CPU implementer (arm, e.g. '0x41'). */
+  vendorId: string | undefined;
+  /** cpu family / model / stepping (x86, decimal), or CPU part as model (arm). */
+  family: number | null;
+  model: number | null;
+  stepping: number | null;
+}
+
+/** Features and identity fields from the text of /proc/cpuinfo (pure; exported for tests). */
+export function parseCpuInfo(text: string): CpuInfoText {
+  const field = (re: RegExp): string | undefined => re.exec(text)?.[1]?.trim();
+  const model = field(/^(?:model name|Model|Hardware|cpu model)\s*:\s*(.+)$/m) ?? '';
   const flagLine = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(text)?.[1] ?? '';
-  return { modelName: model, flags: new Set(flagLine.split(/\s+/).filter(Boolean)) };
+  const num = (v: string | undefined): number | null => {
+    if (v === undefined || v === '') return null;
+    const n = v.startsWith('0x') ? Number.parseInt(v, 16) : Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  const armPart = field(/^CPU part\s*:\s*(\S+)$/m);
+  return {
+    modelName: model,
+    flags: new Set(flagLine.split(/\s+/).filter(Boolean)),
+    vendorId: field(/^vendor_id\s*:\s*(\S+)$/m) ?? field(/^CPU implementer\s*:\s*(\S+)$/m),
+    family: num(field(/^cpu family\s*:\s*(\S+)$/m)),
+    model: armPart !== undefined ? num(armPart) : num(field(/^model\s*:\s*(\d+)$/m)),
+    stepping: num(field(/^stepping\s*:\s*(\d+)$/m)),
+  };
+}
+
+/** Feature flags that belong to ISA levels above `level` (x86), removed by an override. */
+const ABOVE: Record<string, readonly string[]> = {
+  avx512: ['amx_tile', 'amx_bf16', 'amx_int8'],
+  avx2: ['amx_tile', 'amx_bf16', 'amx_int8', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512vnni', 'avx512_bf16', 'avx512bf16', 'avx512vl', 'avx512dq', 'avx512cd'],
+  sse: ['amx_tile', 'amx_bf16', 'amx_int8', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512vnni', 'avx512_bf16', 'avx512bf16', 'avx512vl', 'avx512dq', 'avx512cd', 'avx', 'avx2', 'fma'],
+};
+
+/**
+ * The ISA override from UNET3D_CPU_FEATURES (`avx2`, `avx512`, `sse`, `amx`; empty or unset: none): the
+ * kernels, the templates' limits and the identity then take that level on a CPU that has at least it (an AVX2
+ * path tested on an AVX-512 machine). Throws ConfigError for an unknown level or one this CPU lacks.
+ */
+export function isaOverride(value: string | undefined, hardware: IsaLevel): IsaLevel | null {
+  const v = (value ?? '').trim().toLowerCase();
+  if (!v) return null;
+  const known: readonly IsaLevel[] = ['amx', 'avx512', 'avx2', 'sse'];
+  if (!(known as readonly string[]).includes(v)) {
+    throw new ConfigError(
+      `UNET3D_CPU_FEATURES='${value}' is not an ISA level`,
+      `use one of ${known.join(', ')} (or unset it for what this CPU has: ${hardware})`,
+    );
+  }
+  const level = v as IsaLevel;
+  if (!isaIncludes(hardware, level)) {
+    throw new ConfigError(
+      `UNET3D_CPU_FEATURES=${level} asks for more than this CPU has (${hardware})`,
+      `use ${hardware} or a narrower level, or unset UNET3D_CPU_FEATURES`,
+    );
+  }
+  return level === hardware ? null : level;
+}
+
+/** Extra compiler flags that keep `-march=native` code within an overridden ISA level (gcc and clang). */
+export function isaLimitFlags(features: Pick<CpuFeatures, 'override'>): string[] {
+  switch (features.override) {
+    case 'avx512':
+      return ['-mno-amx-tile', '-mno-amx-int8', '-mno-amx-bf16'];
+    case 'avx2':
+      return ['-mno-avx512f', '-mno-amx-tile', '-mno-amx-int8', '-mno-amx-bf16'];
+    case 'sse':
+      return ['-mno-avx', '-mno-avx512f', '-mno-fma', '-mno-amx-tile', '-mno-amx-int8', '-mno-amx-bf16'];
+    default:
+      return [];
+  }
 }
 
 let detected: CpuFeatures | undefined;
 
 /**
- * This CPU's vector features: from /proc/cpuinfo on Linux, else by compiling and running a probe that asks
- * `__builtin_cpu_supports` (x86, gcc/clang), else all false. Cached for the process.
+ * This CPU's vector features and identity: from /proc/cpuinfo on Linux, else by compiling and running a probe
+ * that asks `__builtin_cpu_supports` (x86, gcc/clang), else all false; then narrowed to the ISA level of
+ * UNET3D_CPU_FEATURES when set (see isaOverride; throws ConfigError for a bad value). Cached for the
+ * process.
  */
-export function detectCpuFeatures(options: { compiler?: CCompiler; refresh?: boolean } = {}): CpuFeatures {
-  if (detected && !options.refresh) return detected;
+export function detectCpuFeatures(
+  options: { compiler?: CCompiler; refresh?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
+): CpuFeatures {
+  if (detected && !options.refresh && !options.env) return detected;
   const cores = os.availableParallelism();
   const osModel = os.cpus()[0]?.model.trim() ?? '';
   let flags = new Set<string>();
   let modelName = osModel;
   let source: CpuFeatures['source'] = 'none';
+  let info: CpuInfoText | undefined;
   try {
-    const info = parseCpuInfo(readFileSync('/proc/cpuinfo', 'utf8'));
+    info = parseCpuInfo(readFileSync('/proc/cpuinfo', 'utf8'));
     if (info.flags.size > 0) {
       flags = info.flags;
       source = '/proc/cpuinfo';
@@ -66,6 +157,21 @@ export function detectCpuFeatures(options: { compiler?: CCompiler; refresh?: boo
       source = 'compiler probe';
     }
   }
+  const hardwareIsa = isaLevelOf(flags, process.arch);
+  const override = isaOverride((options.env ?? process.env)['UNET3D_CPU_FEATURES'], hardwareIsa);
+  if (override) flags = new Set([...flags].filter((f) => !(ABOVE[override] ?? []).includes(f)));
+  const isa = override ?? hardwareIsa;
+  const vendor = cpuVendor(info?.vendorId, modelName);
+  const identity: CpuIdentity = {
+    kind: 'cpu',
+    vendor,
+    microarch: cpuMicroarch(vendor, info?.family ?? null, info?.model ?? null, info?.stepping ?? null),
+    family: info?.family ?? null,
+    model: info?.model ?? null,
+    isa,
+    cores,
+    modelName: modelName || 'unknown CPU',
+  };
   const has = (f: string): boolean => flags.has(f);
   const neon = process.arch === 'arm64' || has('neon') || has('asimd');
   const avx512f = has('avx512f');
@@ -83,11 +189,13 @@ export function detectCpuFeatures(options: { compiler?: CCompiler; refresh?: boo
     amx: has('amx_tile') && has('amx_bf16'),
     neon,
     vectorWidthFp32: avx512f ? 16 : avx ? 8 : 4,
-    // The CPU device names itself from os.cpus(); the slug follows the same name so results/ folders agree.
-    slug: deviceSlug({ kind: 'cpu', name: osModel || modelName || 'unknown', cores: os.cpus().length }),
+    identity,
+    slug: identitySlug(identity),
     source,
+    hardwareIsa,
+    override,
   };
-  detected = features;
+  if (!options.env) detected = features;
   return features;
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DeviceIdentitySchema } from './device-identity.js';
+import { QuietnessSchema } from './quietness-schema.js';
 
 const nonNegative = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -23,6 +25,8 @@ export const MeasuredCpuProfileSchema = z.object({
   compiler: z.string().min(1),
   /** Detected CPU features (avx2, fma, avx512f, ..., vectorWidthFp32). */
   features: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  /** How quiet the machine was while the roofs were measured (absent in older files). */
+  quietness: QuietnessSchema.optional(),
 });
 
 /** The machine the timed rows ran on. GPU fields are null on a CPU run (present, so absence is explicit). */
@@ -45,6 +49,11 @@ export const DeviceInfoSchema = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
   /** CPU runs: the measured roofs, or null when they could not be measured (e.g. no C compiler). */
   measured: MeasuredCpuProfileSchema.nullable().optional(),
+  /**
+   * Who the device is (vendor, microarchitecture, ISA level, cores; a GPU's name, SM, memory, driver). Absent in
+   * files from before identities were recorded: `identityOfDevice` infers what it can from the rest.
+   */
+  identity: DeviceIdentitySchema.optional(),
 });
 
 export const HostInfoSchema = z.object({

@@ -1,6 +1,7 @@
 import { PAPER_IMPLEMENTATIONS } from '@unet3d/paper';
 import { z } from 'zod';
 import { PeerTimingSchema } from './peer-schema.js';
+import { QuietnessSchema } from './quietness-schema.js';
 
 const nonNegative = z.number().nonnegative();
 
@@ -95,6 +96,8 @@ const RowObjectSchema = z.object({
   accuracy: AccuracySchema.optional(),
   /** The same row timed by a framework peer in the same run (`bench --peer`), when one was found. */
   peer: PeerTimingSchema.optional(),
+  /** How quiet the machine was while this row was measured (absent in files from before it was recorded). */
+  quietness: QuietnessSchema.optional(),
 });
 
 export const RowSchema = RowObjectSchema.superRefine((row, ctx) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataFileError, writeFileAtomic } from '@unet3d/core';
 import { firstInconsistency } from './consistency.js';
-import { deviceSlug } from './device-slug.js';
+import { deviceFolderSlug } from './identity-of-device.js';
 import { formatIssues } from './issues.js';
 import { type BenchRun, type BenchRunInput, BenchRunSchema } from './run-schema.js';
 
@@ -54,7 +54,7 @@ export function fileTimestamp(date: Date): string {
 /** results/<device-slug>/<timestamp>.json for a run (by its provenance device and date). */
 export function resultsPathFor(resultsRoot: string, run: BenchRunInput): string {
   const { device, date } = run.provenance;
-  const slug = deviceSlug({ kind: device.kind, name: device.name, cores: device.cores ?? undefined });
+  const slug = deviceFolderSlug(device);
   return join(resultsRoot, slug, `${fileTimestamp(new Date(date))}.json`);
 }
 
