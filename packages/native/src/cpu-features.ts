@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError } from '@unet3d/core';
 import {
   type CpuIdentity,
   cpuMicroarch,
@@ -12,7 +13,6 @@ import {
   isaLevelOf,
 } from '@unet3d/results';
 import { type CCompiler, findCompiler } from './compiler.js';
-import { ConfigError } from '@unet3d/core';
 
 /** What this CPU can do, detected at run time (machines differ between sessions). */
 export interface CpuFeatures {
@@ -79,8 +79,37 @@ export function parseCpuInfo(text: string): CpuInfoText {
 /** Feature flags that belong to ISA levels above `level` (x86), removed by an override. */
 const ABOVE: Record<string, readonly string[]> = {
   avx512: ['amx_tile', 'amx_bf16', 'amx_int8'],
-  avx2: ['amx_tile', 'amx_bf16', 'amx_int8', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512vnni', 'avx512_bf16', 'avx512bf16', 'avx512vl', 'avx512dq', 'avx512cd'],
-  sse: ['amx_tile', 'amx_bf16', 'amx_int8', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512vnni', 'avx512_bf16', 'avx512bf16', 'avx512vl', 'avx512dq', 'avx512cd', 'avx', 'avx2', 'fma'],
+  avx2: [
+    'amx_tile',
+    'amx_bf16',
+    'amx_int8',
+    'avx512f',
+    'avx512bw',
+    'avx512_vnni',
+    'avx512vnni',
+    'avx512_bf16',
+    'avx512bf16',
+    'avx512vl',
+    'avx512dq',
+    'avx512cd',
+  ],
+  sse: [
+    'amx_tile',
+    'amx_bf16',
+    'amx_int8',
+    'avx512f',
+    'avx512bw',
+    'avx512_vnni',
+    'avx512vnni',
+    'avx512_bf16',
+    'avx512bf16',
+    'avx512vl',
+    'avx512dq',
+    'avx512cd',
+    'avx',
+    'avx2',
+    'fma',
+  ],
 };
 
 /**
@@ -131,7 +160,11 @@ let detected: CpuFeatures | undefined;
  * process.
  */
 export function detectCpuFeatures(
-  options: { compiler?: CCompiler; refresh?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
+  options: {
+    compiler?: CCompiler;
+    refresh?: boolean;
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): CpuFeatures {
   if (detected && !options.refresh && !options.env) return detected;
   const cores = os.availableParallelism();

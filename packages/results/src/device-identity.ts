@@ -50,67 +50,67 @@ type Range = readonly [lo: number, hi: number, name: string];
 
 /** AMD family 17h–1Ah model ranges (AMD's revision guides; Linux arch/x86 cpu tables). */
 const AMD_MODELS: Record<number, readonly Range[]> = {
-  0x17: [
+  23: [
     [0x00, 0x2f, 'zen'],
     [0x30, 0xff, 'zen2'],
   ],
-  0x19: [
+  25: [
     [0x00, 0x0f, 'zen3'],
     [0x10, 0x1f, 'zen4'],
     [0x20, 0x5f, 'zen3'],
     [0x60, 0xaf, 'zen4'],
   ],
-  0x1a: [[0x00, 0xff, 'zen5']],
+  26: [[0x00, 0xff, 'zen5']],
 };
 
 /** Intel family 6 models (Intel SDM vol. 4 table 2-1; Linux intel-family.h). */
 const INTEL_MODELS: Record<number, string> = {
-  0x3c: 'haswell',
-  0x3f: 'haswell',
-  0x45: 'haswell',
-  0x46: 'haswell',
-  0x3d: 'broadwell',
-  0x47: 'broadwell',
-  0x4f: 'broadwell',
-  0x56: 'broadwell',
-  0x4e: 'skylake',
-  0x5e: 'skylake',
-  0x55: 'skylakex',
-  0x8e: 'kabylake',
-  0x9e: 'kabylake',
-  0x66: 'cannonlake',
-  0x6a: 'icelakeserver',
-  0x6c: 'icelakeserver',
-  0x7d: 'icelake',
-  0x7e: 'icelake',
-  0x8c: 'tigerlake',
-  0x8d: 'tigerlake',
-  0x8f: 'sapphirerapids',
-  0xcf: 'emeraldrapids',
-  0xad: 'graniterapids',
-  0xae: 'graniterapids',
-  0x97: 'alderlake',
-  0x9a: 'alderlake',
-  0xb7: 'raptorlake',
-  0xba: 'raptorlake',
-  0xbf: 'raptorlake',
-  0xaa: 'meteorlake',
-  0xac: 'meteorlake',
-  0xaf: 'sierraforest',
-  0xc5: 'arrowlake',
-  0xc6: 'arrowlake',
-  0xbd: 'lunarlake',
+  60: 'haswell',
+  63: 'haswell',
+  69: 'haswell',
+  70: 'haswell',
+  61: 'broadwell',
+  71: 'broadwell',
+  79: 'broadwell',
+  86: 'broadwell',
+  78: 'skylake',
+  94: 'skylake',
+  85: 'skylakex',
+  142: 'kabylake',
+  158: 'kabylake',
+  102: 'cannonlake',
+  106: 'icelakeserver',
+  108: 'icelakeserver',
+  125: 'icelake',
+  126: 'icelake',
+  140: 'tigerlake',
+  141: 'tigerlake',
+  143: 'sapphirerapids',
+  207: 'emeraldrapids',
+  173: 'graniterapids',
+  174: 'graniterapids',
+  151: 'alderlake',
+  154: 'alderlake',
+  183: 'raptorlake',
+  186: 'raptorlake',
+  191: 'raptorlake',
+  170: 'meteorlake',
+  172: 'meteorlake',
+  175: 'sierraforest',
+  197: 'arrowlake',
+  198: 'arrowlake',
+  189: 'lunarlake',
 };
 
 /** Arm implementer 0x41 parts (Arm's TRMs). */
 const ARM_PARTS: Record<number, string> = {
-  0xd08: 'cortexa72',
-  0xd0c: 'neoversen1',
-  0xd40: 'neoversev1',
-  0xd49: 'neoversen2',
-  0xd4f: 'neoversev2',
-  0xd84: 'neoversev3',
-  0xd8e: 'neoversen3',
+  3336: 'cortexa72',
+  3340: 'neoversen1',
+  3392: 'neoversev1',
+  3401: 'neoversen2',
+  3407: 'neoversev2',
+  3460: 'neoversev3',
+  3470: 'neoversen3',
 };
 
 /**
@@ -186,7 +186,9 @@ const clean = (s: string): string =>
 export function identitySlug(id: DeviceIdentity): string {
   if (id.kind === 'cuda') {
     const sm = id.sm ? `-sm${id.sm.replace('.', '')}` : '';
-    return `${clean(id.name).slice(0, 64 - sm.length).replace(/-+$/, '')}${sm}`;
+    return `${clean(id.name)
+      .slice(0, 64 - sm.length)
+      .replace(/-+$/, '')}${sm}`;
   }
   const arch =
     id.microarch ?? (id.family !== null && id.model !== null ? `f${id.family}m${id.model}` : undefined);
@@ -200,7 +202,9 @@ export function describeIdentity(id: DeviceIdentity): string {
     const gib = id.memoryBytes !== null ? `${Math.round(id.memoryBytes / 1024 ** 3)} GiB` : 'memory ?';
     return `${id.name} (sm ${id.sm ?? '?'}, ${gib}, driver ${id.driver ?? '?'})`;
   }
-  const arch = id.microarch ?? (id.family !== null ? `family ${id.family} model ${id.model}` : 'microarchitecture not recorded');
+  const arch =
+    id.microarch ??
+    (id.family !== null ? `family ${id.family} model ${id.model}` : 'microarchitecture not recorded');
   return `${id.vendor.toUpperCase()} ${arch} (${ISA_WORDS[id.isa]}, ${id.cores} cores)`;
 }
 
@@ -224,7 +228,8 @@ export function identityDifferences(baseline: DeviceIdentity, current: DeviceIde
   const out: string[] = [];
   if (baseline.kind === 'cpu' && current.kind === 'cpu') {
     if (baseline.vendor !== current.vendor) out.push(was(baseline.vendor, current.vendor, 'vendor'));
-    if (baseline.isa !== current.isa) out.push(`${ISA_WORDS[baseline.isa]} in the baseline, ${ISA_WORDS[current.isa]} now`);
+    if (baseline.isa !== current.isa)
+      out.push(`${ISA_WORDS[baseline.isa]} in the baseline, ${ISA_WORDS[current.isa]} now`);
     // A run from before identities recorded no microarchitecture: two such runs are compared on the rest, but
     // one cannot be shown to match a run that recorded it.
     const arch = (i: CpuIdentity): string | null =>
@@ -233,12 +238,14 @@ export function identityDifferences(baseline: DeviceIdentity, current: DeviceIde
     const b = arch(current);
     if ((a !== null || b !== null) && a !== b)
       out.push(was(a ?? 'not recorded', b ?? 'not recorded', 'microarchitecture'));
-    if (baseline.cores !== current.cores) out.push(was(String(baseline.cores), String(current.cores), 'cores'));
+    if (baseline.cores !== current.cores)
+      out.push(was(String(baseline.cores), String(current.cores), 'cores'));
     return out;
   }
   if (baseline.kind === 'cuda' && current.kind === 'cuda') {
     if (baseline.name !== current.name) out.push(was(`'${baseline.name}'`, `'${current.name}'`, 'GPU'));
-    if (baseline.sm !== current.sm) out.push(was(`sm ${baseline.sm ?? '?'}`, `sm ${current.sm ?? '?'}`, 'compute capability'));
+    if (baseline.sm !== current.sm)
+      out.push(was(`sm ${baseline.sm ?? '?'}`, `sm ${current.sm ?? '?'}`, 'compute capability'));
     if (baseline.memoryBytes !== current.memoryBytes)
       out.push(was(String(baseline.memoryBytes ?? '?'), String(current.memoryBytes ?? '?'), 'memory bytes'));
     if (baseline.driver !== current.driver)
