@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   report: () => import('./report/index.js'),
   gate: () => import('./gate/index.js'),
   tune: () => import('./tune/index.js'),
+  doctor: () => import('./doctor/index.js'),
 };
 
 /** The modules to register for these arguments: the named command's, or every one (help, unknown names). */

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '@unet3d/core';
-import { type BenchRun, loadResults } from '@unet3d/results';
+import { detectCpuFeatures } from '@unet3d/native';
+import { type BenchRun, identityDifferences, loadResults } from '@unet3d/results';
 import { MISSING_REASONS } from './assemble-run.js';
 import { hostInfo } from './provenance.js';
 import type { BenchOptions } from './run-plan.js';
@@ -67,6 +68,16 @@ export async function planResume(
       `--resume ${file}: the run started on '${p.host.cpuModel}' (${p.host.cores} cores), this is '${host.cpuModel}' (${host.cores} cores)`,
       'resume on the machine that started it, or start a new run here',
     );
+  }
+  const recorded = p.device.identity;
+  if (recorded?.kind === 'cpu') {
+    const differences = identityDifferences(recorded, detectCpuFeatures().identity);
+    if (differences.length > 0) {
+      throw new ConfigError(
+        `--resume ${file}: the run started on another CPU: ${differences.join('; ').replaceAll('in the baseline', 'in that run')}`,
+        'resume on the machine that started it (with the same UNET3D_CPU_FEATURES), or start a new run here',
+      );
+    }
   }
   const counts = settings.counts ?? settings.requested;
   const fromFile: Pick<BenchOptions, SettingKey> = {

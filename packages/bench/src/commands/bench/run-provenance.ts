@@ -1,5 +1,12 @@
 import type { MathMode } from '@unet3d/core';
-import { type BenchRowInput, type BenchRunInput, type BenchSettings, median } from '@unet3d/results';
+import { detectCpuFeatures } from '@unet3d/native';
+import {
+  type BenchRowInput,
+  type BenchRunInput,
+  type BenchSettings,
+  type DeviceIdentity,
+  median,
+} from '@unet3d/results';
 import { gitState, hostInfo, packageVersions } from './provenance.js';
 import { defaultIterationCounts, type IterationCounts, type RowOutcome } from './row-job.js';
 
@@ -34,6 +41,20 @@ export function deviceOf(outcome: RowOutcome | undefined): DeviceInfo {
     return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
   };
   const cuda = outcome?.device?.kind === 'cuda';
+  const memoryBytes =
+    typeof details['memoryBytes'] === 'number' ? (details['memoryBytes'] as number) : host.memoryBytes;
+  // Who the device is, not what it is called: a GPU by name, SM, memory and driver; a CPU by vendor,
+  // microarchitecture, ISA level (after any UNET3D_CPU_FEATURES override) and cores.
+  const identity: DeviceIdentity =
+    cuda && outcome?.device
+      ? {
+          kind: 'cuda',
+          name: outcome.device.name,
+          sm: str('computeCapability'),
+          memoryBytes: typeof details['memoryBytes'] === 'number' ? (details['memoryBytes'] as number) : null,
+          driver: str('driverVersion'),
+        }
+      : detectCpuFeatures().identity;
   return {
     kind: outcome?.device?.kind ?? ('cpu' as const),
     name: cuda && outcome?.device ? outcome.device.name : host.cpuModel,
@@ -43,10 +64,10 @@ export function deviceOf(outcome: RowOutcome | undefined): DeviceInfo {
     cudaVersion: str('cudaVersion'),
     cudnnVersion: str('cudnnVersion'),
     computeCapability: str('computeCapability'),
-    memoryBytes:
-      typeof details['memoryBytes'] === 'number' ? (details['memoryBytes'] as number) : host.memoryBytes,
+    memoryBytes,
     profile: null,
     details,
+    identity,
   };
 }
 
