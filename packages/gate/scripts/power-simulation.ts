@@ -13,8 +13,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixSeed, seededRng } from '@unet3d/core';
-import { type BenchRun, loadResults } from '@unet3d/results';
-import { compareRuns, DEFAULT_GATE_OPTIONS, type GateOptions } from '../src/compare.js';
+import { type BenchRun, compareResultsFileNames, isResultsFileName, loadResults } from '@unet3d/results';
+import { compareRuns, DEFAULT_GATE_OPTIONS, type GateOptions } from '../src/index.js';
 import { logNormal, withSamples } from '../test-support/runs.js';
 
 const trials = Number(process.argv[2] ?? 400);
@@ -25,7 +25,9 @@ async function committedRuns(): Promise<{ path: string; run: BenchRun }[]> {
   const out: { path: string; run: BenchRun }[] = [];
   for (const d of await readdir(resultsRoot, { withFileTypes: true })) {
     if (!d.isDirectory()) continue;
-    for (const f of (await readdir(join(resultsRoot, d.name))).filter((x) => x.endsWith('.json'))) {
+    // Results files only (<timestamp>.json): results/accuracy/ holds accuracy files of another schema.
+    const files = (await readdir(join(resultsRoot, d.name))).filter(isResultsFileName);
+    for (const f of files.sort(compareResultsFileNames)) {
       const path = join(resultsRoot, d.name, f);
       out.push({ path, run: await loadResults(path) });
     }

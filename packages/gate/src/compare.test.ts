@@ -140,17 +140,9 @@ describe('compareRuns with 10 samples per row', () => {
 });
 
 describe('compareRuns refuses runs that are not comparable', () => {
-  it('names a different backend, math mode, patch and device', () => {
+  it('names a different patch, math mode and device (the vendor its name shows)', () => {
     const a = drawn(committed, 1);
     const b = drawn(committed, 2);
-    const otherBackend = {
-      ...b,
-      rows: b.rows.map((r) => (r.id === 'scaled-tvm' ? { ...r, backend: 'tvm' } : r)),
-    };
-    const r1 = compareRuns(a, otherBackend, options);
-    expect(r1.outcome).toBe('not-comparable');
-    expect(r1.incomparable).toEqual(['row scaled-tvm backend onnxruntime on cpu vs tvm on cpu']);
-    expect(r1.comparisons).toEqual([]);
     const p = b.provenance;
     const other = {
       ...b,
@@ -161,11 +153,17 @@ describe('compareRuns refuses runs that are not comparable', () => {
         device: { ...p.device, name: 'Intel Xeon' },
       },
     };
-    expect(compareRuns(a, other, options).incomparable).toEqual([
-      'patch 64,128,128 vs 16,64,64',
-      'math mode fp32 vs bf16',
-      "device cpu 'AMD EPYC' (2 cores) vs cpu 'Intel Xeon' (2 cores)",
+    const result = compareRuns(a, other, options);
+    expect(result.outcome).toBe('not-comparable');
+    expect(result.comparisons).toEqual([]);
+    expect(result.incomparable).toEqual([
+      'patch 64,128,128 in the baseline, 16,64,64 now',
+      'math mode fp32 in the baseline, bf16 now',
+      'vendor amd in the baseline, intel now',
     ]);
+    expect(result.workload).toHaveLength(2);
+    // Across devices the workload still differs: refused all the same.
+    expect(compareRuns(a, other, { ...options, crossDevice: true }).incomparable).toEqual(result.workload);
   });
 });
 

@@ -112,6 +112,7 @@ describe('unet3d gate (spawned CLI)', () => {
     const json = JSON.parse(fail.stdout);
     expect(json.outcome).toBe('regression');
     expect(json.exitCode).toBe(1);
+    expect(json.complete).toBe(true);
     expect(json.failures.map((f: { rowId: string; layer: string | null }) => [f.rowId, f.layer])).toEqual([
       ['strided-cudnn', null],
     ]);
@@ -119,21 +120,30 @@ describe('unet3d gate (spawned CLI)', () => {
     expect(table).toContain('`strided-cudnn` / `embed.elu` other');
   });
 
-  it('exit 3 when a compared row ran another backend, naming it', async () => {
+  it('compares the other rows when one ran another backend, and lists it as not comparable', async () => {
     const a = await file('a2.json', drawn(committed, 1));
     const other = drawn(committed, 2);
     const b = await file('b2.json', {
       ...other,
       rows: other.rows.map((r) => (r.id === 'scaled-cudnn' ? { ...r, backend: 'tvm' } : r)),
     });
-    const r = await unet3d(['gate', '--baseline', a, '--current', b]);
-    expect(r.code).toBe(3);
+    const [r, json] = await Promise.all([
+      unet3d(['gate', '--baseline', a, '--current', b]),
+      unet3d(['gate', '--baseline', a, '--current', b, '--json']),
+    ]);
+    expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
-      '## ⚠️ Benchmark gate: not comparable — row scaled-cudnn backend onnxruntime on cpu vs tvm on cpu',
+      '## ✅ Benchmark gate: no significant slowdown beyond 5.0% (1 row not comparable)',
     );
+    expect(r.stdout).toContain('- **Compared:** 3 rows');
+    expect(r.stdout).toContain(
+      '- **Not comparable (left out):** row `scaled-cudnn` — backend onnxruntime on cpu in the baseline, tvm on cpu now.',
+    );
+    // A pass that left a row out is no clean baseline: the workflow promotes only complete passes.
+    expect(JSON.parse(json.stdout).complete).toBe(false);
   });
 
-  it('exit 2 with one line each for unreadable input and bad usage', async () => {
+  it('exit 2 with one line for unreadable input (both files named in it) and for bad usage', async () => {
     const corrupt = await file('corrupt.json', (await readFile(committedPath, 'utf8')).slice(0, 100));
     const edited = JSON.parse(await readFile(committedPath, 'utf8'));
     edited.rows[1].medianMs = 1;
@@ -147,10 +157,11 @@ describe('unet3d gate (spawned CLI)', () => {
       unet3d(['gate', '--baseline', committedPath, '--current', committedPath, '--iterations', '9']),
     ]);
     expect(r.code).toBe(2);
-    const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^unet3d: error: results file not found: .*missing\.json/);
-    expect(lines[1]).toMatch(/not valid JSON/);
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^unet3d: error: --baseline: results file not found: .*missing\.json .*; --current: .*corrupt\.json .*not valid JSON/,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /inconsistent\.json is not self-consistent: rows\[1\] \(strided-cudnn\)\.medianMs is 1/,

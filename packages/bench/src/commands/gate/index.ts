@@ -18,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('gate')
     .description(
-      'compare two results files per row and per layer; exit 0 pass, 1 regression, 2 bad usage or unreadable input, 3 not comparable or too few samples',
+      'compare two results files per row and per layer; exit 0 pass, 1 regression, 2 bad usage or unreadable input, 3 not comparable (workload, device, or no row alike), noisy, or too few samples',
     )
     .option('--baseline <file>', 'results file of the reference run (required)')
     .option('--current <file>', 'results file of the run under test (required)')
@@ -31,6 +31,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the bootstrap (default 1)')
     .option('--resamples <n>', 'bootstrap resamples (default 2000)')
     .option('--no-holm', 'do not adjust p-values for the number of comparisons')
+    .option(
+      '--cross-device',
+      'compare runs of two different device identities (ISA, microarchitecture, cores; GPU, driver) anyway; the output names both',
+    )
+    .option(
+      '--allow-noisy',
+      'compare files with rows measured on a busy machine (quietness noisy) anyway; the output names the noisy rows',
+    )
     .option('--summary <file>', 'also write the Markdown summary (fits a pull-request comment) to this file')
     .option('--details <file>', 'write the full table, every per-layer entry included, to this file')
     .option('--json', 'print the result as JSON instead of Markdown')

@@ -46,6 +46,8 @@ export interface RawGateOptions {
   readonly seed?: string;
   readonly resamples?: string;
   readonly holm: boolean;
+  readonly crossDevice?: boolean;
+  readonly allowNoisy?: boolean;
 }
 
 /** Parsed and checked gate options; throws ConfigError naming the flag. */
@@ -69,5 +71,7 @@ export function parseGateOptions(raw: RawGateOptions): GateOptions & { baseline:
     seed: raw.seed !== undefined ? parseNonNegativeInt(raw.seed, '--seed') : d.seed,
     resamples: raw.resamples !== undefined ? parsePositiveInt(raw.resamples, '--resamples') : d.resamples,
     correction: raw.holm ? 'holm' : 'none',
+    crossDevice: raw.crossDevice === true,
+    allowNoisy: raw.allowNoisy === true,
   };
 }
