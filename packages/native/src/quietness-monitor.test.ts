@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QuietnessSchema } from '@unet3d/results';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureQuietly, QuietnessMonitor } from './quietness-monitor.js';
+import { readProcessTrees } from './system-reader.js';
 
 /**
  * Real processes, real /proc. The machine these tests run on may be shared and busy, so no assertion rests on
@@ -83,5 +84,26 @@ describe.skipIf(!linux)('QuietnessMonitor on a real machine', () => {
     const m = await QuietnessMonitor.start({ pids: [process.pid], beforeMs: 50 });
     await m.stop();
     await expect(m.stop()).rejects.toThrow(/twice/);
+  });
+});
+
+describe.skipIf(!linux)('readProcessTrees', () => {
+  it('finds the same tree through the children files as through a scan of every process', async () => {
+    // A tree two levels deep: sh → sleep, started by this process.
+    const sh = spawn('sh', ['-c', 'sleep 30 & sleep 30 & wait'], { stdio: 'ignore' });
+    try {
+      await sleep(300);
+      const pids = (how: 'children' | 'scan') =>
+        readProcessTrees([sh.pid!], how)
+          .map((p) => p.pid)
+          .sort((a, b) => a - b);
+      const scanned = pids('scan');
+      expect(scanned).toHaveLength(3);
+      expect(scanned[0]).toBe(sh.pid);
+      if (readOr(`/proc/self/task/${process.pid}/children`) !== null)
+        expect(pids('children')).toEqual(scanned);
+    } finally {
+      sh.kill('SIGKILL');
+    }
   });
 });

@@ -97,10 +97,13 @@ export function parseProcessStat(text: string): ProcessCpuTimes {
 }
 
 /**
- * CPU ticks of the process trees rooted at `roots` (each root and every descendant, by parent pid), among
- * `processes` (one entry per live process). A root listed twice or inside another root's tree counts once.
+ * The processes of the trees rooted at `roots` (each root and every descendant, by parent pid) among
+ * `processes` (one entry per live process), each once (a root listed twice or inside another root's tree too).
  */
-export function treeTicks(processes: readonly ProcessCpuTimes[], roots: readonly number[]): number {
+export function processTrees(
+  processes: readonly ProcessCpuTimes[],
+  roots: readonly number[],
+): ProcessCpuTimes[] {
   const children = new Map<number, ProcessCpuTimes[]>();
   const byPid = new Map<number, ProcessCpuTimes>();
   for (const p of processes) {
@@ -111,15 +114,20 @@ export function treeTicks(processes: readonly ProcessCpuTimes[], roots: readonly
   }
   const seen = new Set<number>();
   const stack = roots.filter((pid) => byPid.has(pid));
-  let sum = 0;
+  const out: ProcessCpuTimes[] = [];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    sum += byPid.get(pid)!.ticks;
+    out.push(byPid.get(pid)!);
     for (const c of children.get(pid) ?? []) stack.push(c.pid);
   }
-  return sum;
+  return out;
+}
+
+/** CPU ticks of the process trees rooted at `roots` among `processes` (processTrees, summed). */
+export function treeTicks(processes: readonly ProcessCpuTimes[], roots: readonly number[]): number {
+  return processTrees(processes, roots).reduce((sum, p) => sum + p.ticks, 0);
 }
 
 /** /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor → its name, or null for empty text. */
