@@ -122,7 +122,8 @@ export function readClock(cpus: number): { governor: string | null; clockMHz: nu
 /**
  * A snapshot of the machine now: /proc/stat's CPU times, the CPU ticks of the process trees rooted at `roots`
  * (each root and its descendants: readProcessTrees), the load average and the clock. Synchronous (under a
- * millisecond for a bench's tree of two processes). Throws when /proc cannot be read (see systemReadingsUnavailable).
+ * millisecond for a bench's tree of two processes). Throws when /proc cannot be read
+ * (systemReadingsUnavailable says why).
  */
 export function takeSnapshot(roots: readonly number[]): MachineSnapshot {
   const cpu = parseProcStat(readFileSync('/proc/stat', 'utf8'));

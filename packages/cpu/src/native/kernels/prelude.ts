@@ -32,7 +32,8 @@ static int load_guard_on(void) {
   return guard;
 }
 
-/* 1 when team() drops to one thread under load (the default), 0 with UNET3D_CPU_LOAD_GUARD=0; read once per process. */
+/* 1 when team() drops to one thread under load (the default), 0 with UNET3D_CPU_LOAD_GUARD=0; read once per
+   process. */
 int unet3d_load_guard(void) { return load_guard_on(); }
 
 static int team(i64 bytes) {
