@@ -57,6 +57,17 @@ function nativeMode(options: CpuDeviceOptions): CpuNativeMode {
   return raw;
 }
 
+/**
+ * The threads the native ops use, as describe() states them: '2 threads, load guard off' (fixed), or with the
+ * guard on, '2 threads (1 while the 1-minute load average exceeds 2.5: load guard on)'.
+ */
+function threadsDescription(info: CpuKernelsInfo): string {
+  const n = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  if (!info.loadGuard || info.threads === 1) return `${n}, load guard ${info.loadGuard ? 'on' : 'off'}`;
+  const limit = os.availableParallelism() + 0.5;
+  return `${n} (1 while the 1-minute load average exceeds ${limit}: load guard on)`;
+}
+
 /** memoryStats() of the CPU device: `pooledBytes` is freed storage kept for reuse, `reservedBytes` live + pooled. */
 export interface CpuMemoryStats extends DeviceMemoryStats {
   reservedBytes: number;
@@ -115,7 +126,7 @@ export class CpuDevice implements Device {
         this.ops = createNativeOps(this, kernels);
         this.fused = createNativeFusedOps(this, kernels);
         this.opsDescription =
-          `native (${info.compiler}, ${info.flags}, ${info.threads} threads; ` +
+          `native (${info.compiler}, ${info.flags}, ${threadsDescription(info)}; ` +
           `${info.cached ? 'cached' : 'built'} in ${info.buildMs} ms)`;
         return;
       } catch (err) {
@@ -247,6 +258,9 @@ export class CpuDevice implements Device {
       bytesPerElement: this.bytesPerElement,
       poolBytes: this.poolLimit,
       ops: this.opsDescription,
+      // JavaScript ops run on the calling thread; native ops on their OpenMP team (load guard: see ops).
+      threads: this.native?.threads ?? 1,
+      ...(this.native ? { loadGuard: this.native.loadGuard ? 'on' : 'off' } : {}),
       node: process.version,
     };
   }

@@ -1,5 +1,6 @@
 import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
 import type { BenchRun } from '@unet3d/results';
+import { BUSY_MARK, busyMachineBanner } from './busy-machine.js';
 import { cell, fmt, fmtBytes } from './format.js';
 import { nonConvBandwidthLines } from './non-conv-bandwidth.js';
 import { peerLines } from './peer-table.js';
@@ -118,9 +119,9 @@ function tableLines(table: readonly Table1Line[]): string[] {
     const o = l.ours;
     const backend = o.status === 'ok' && o.backend ? `${o.backend} (${o.backendDevice})` : `— (${o.status})`;
     const time =
-      o.timeSeconds !== null
+      (o.timeSeconds !== null
         ? `${fmt(o.timeSeconds, 3)} s [${fmt(o.timeP25Seconds, 3)}–${fmt(o.timeP75Seconds, 3)}], n=${o.samples}`
-        : `${o.status}`;
+        : `${o.status}`) + (o.busyMachine ? ` ${BUSY_MARK}` : '');
     const accuracy =
       o.accuracyPercent !== null ? `${fmt(o.accuracyPercent)}% (${o.accuracySource})` : 'not measured';
     const cells = [
@@ -167,12 +168,16 @@ function memoryLines(run: BenchRun): string[] {
   return lines;
 }
 
-/** The report as Markdown: provenance, warnings, Table 1 beside the paper, then the figures. */
+/**
+ * The report as Markdown: the busy-machine banner (when any measurement was noisy), provenance, warnings,
+ * Table 1 beside the paper (noisy rows marked), then the figures.
+ */
 export function renderMarkdown(input: MarkdownInput): string {
   const { run } = input;
   const lines = [
     `# Table 1 reproduction — ${run.provenance.device.name}`,
     '',
+    ...busyMachineBanner(run),
     ...provenance(run, input.source, input.analyticDescription, input.deviceRoof),
     '',
     ...warnings(input.table, run),

@@ -32,6 +32,8 @@ export interface OurValues {
   readonly speedupOverRow1: number | null;
   readonly accuracyPercent: number | null;
   readonly accuracySource: string | null;
+  /** True when the row was measured on a busy machine (its quietness is noisy); its times may be slow. */
+  readonly busyMachine: boolean;
 }
 
 export interface Table1Line {
@@ -85,6 +87,7 @@ function ourValues(run: BenchRun, row: BenchRow, analytic: AnalyticSource, row1M
     speedupOverRow1: ok && row1Ms !== null ? row1Ms / row.medianMs! : null,
     accuracyPercent: row.accuracy ? row.accuracy.value * 100 : null,
     accuracySource: row.accuracy?.source ?? null,
+    busyMachine: row.quietness?.noisy === true,
   };
 }
 
@@ -105,6 +108,7 @@ const MISSING: OurValues = {
   speedupOverRow1: null,
   accuracyPercent: null,
   accuracySource: null,
+  busyMachine: false,
 };
 
 /** The row of a run that reproduces a paper row: by paperRow, else by configuration. */

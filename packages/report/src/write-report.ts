@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '@unet3d/core';
-import type { AccuracyResults, BenchRun } from '@unet3d/results';
+import { type AccuracyResults, type BenchRun, noisyReasons } from '@unet3d/results';
 import { accuracyNotes, withAccuracy } from './accuracy-column.js';
 import type { AnalyticSource } from './analytic.js';
 import { buildFigureSpecs } from './figures/build-figures.js';
@@ -20,6 +20,11 @@ export interface ReportJson {
   readonly source: string;
   readonly analytic: string;
   readonly deviceRoof: string | null;
+  /**
+   * One line per row (and for the measured roofs) measured on a busy machine (`noisyReasons`); empty for a
+   * quiet run. report.md opens with them as a banner.
+   */
+  readonly noisyReasons: readonly string[];
   readonly provenance: BenchRun['provenance'];
   readonly table1: readonly Table1Line[];
   readonly figures: readonly { name: string; caption: string; png: string; svg: string; pdf: string }[];
@@ -101,6 +106,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     source,
     analytic: analytic.description,
     deviceRoof: roofText,
+    noisyReasons: noisyReasons(run),
     provenance: run.provenance,
     table1: table,
     figures,

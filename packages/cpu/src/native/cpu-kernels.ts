@@ -47,6 +47,11 @@ export interface CpuKernelsInfo {
   compiler: string;
   flags: string;
   threads: number;
+  /**
+   * Whether the ops drop to one thread while the 1-minute load average exceeds the CPUs + 0.5 (the load guard
+   * of team() in kernels/prelude.ts; off with UNET3D_CPU_LOAD_GUARD=0, as inside a benchmark).
+   */
+  loadGuard: boolean;
   /** ms of this build (compile, or cache lookup) */
   buildMs: number;
   cached: boolean;
@@ -114,12 +119,14 @@ export function loadCpuKernels(
   if (options.threads !== undefined)
     (lib.func('unet3d_set_threads', 'void', ['int']) as (n: number) => void)(options.threads);
   const threads = (lib.func('unet3d_threads', 'int', []) as () => number)();
+  const loadGuard = (lib.func('unet3d_load_guard', 'int', []) as () => number)() !== 0;
   return {
     kernels: bound as unknown as CpuKernels,
     info: {
       compiler: `${compiler.family} ${compiler.version}`,
       flags: buildFlags(req, compiler).join(' '),
       threads,
+      loadGuard,
       buildMs: Math.round(built.buildMs),
       cached: built.cached,
       path: built.path,

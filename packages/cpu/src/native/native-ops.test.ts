@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { DeviceOps, Shape, Tensor } from '@unet3d/core';
 import { seededRng } from '@unet3d/core';
@@ -56,9 +57,30 @@ const SHAPES: Shape[] = [
 ];
 
 describe('native CPU ops match the JavaScript ops (float32)', () => {
-  it('reports native ops in describe()', () => {
-    expect(nat.describe().ops).toMatch(/^native \(gcc \d+/);
-    expect(js.describe().ops).toBe('javascript (native ops off)');
+  it('reports native ops in describe(), with the threads they use and whether the load guard is on', () => {
+    const d = nat.describe();
+    expect(d.ops).toMatch(/^native \(gcc \d+/);
+    expect(d.threads).toBe(nat.native!.threads);
+    // The C side reads UNET3D_CPU_LOAD_GUARD once per process; this process left it as the environment gave it.
+    const guard = process.env.UNET3D_CPU_LOAD_GUARD?.startsWith('0') ? 'off' : 'on';
+    expect(d.loadGuard).toBe(guard);
+    expect(d.ops).toContain(`load guard ${guard}`);
+    expect(js.describe()).toMatchObject({ ops: 'javascript (native ops off)', threads: 1 });
+    expect(js.describe().loadGuard).toBeUndefined();
+  });
+
+  it('turns the load guard off with UNET3D_CPU_LOAD_GUARD=0 and fixes the threads (a fresh process)', () => {
+    const code =
+      "import { CpuDevice } from '@unet3d/cpu'; const d = new CpuDevice({ native: 'on' }).describe();" +
+      'process.stdout.write(JSON.stringify({ threads: d.threads, loadGuard: d.loadGuard, ops: d.ops }));';
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@unet3d/source', '--import', 'tsx', '--input-type=module', '-e', code],
+      { env: { ...process.env, UNET3D_CPU_LOAD_GUARD: '0', OMP_NUM_THREADS: '3' }, encoding: 'utf8' },
+    );
+    const d = JSON.parse(out) as { threads: number; loadGuard: string; ops: string };
+    expect(d).toMatchObject({ threads: 3, loadGuard: 'off' });
+    expect(d.ops).toContain('3 threads, load guard off;');
   });
 
   it.each(SHAPES)('element-wise ops, bias and batch norm on %j', (...shape) => {
@@ -347,7 +369,7 @@ describe('without a working compiler', () => {
 describe('threads', () => {
   it('a device asked for 1 thread runs its parallel regions on 1 thread and gives the same results', () => {
     const one = new CpuDevice({ native: 'on', threads: 1 });
-    expect(one.describe().ops).toMatch(/, 1 threads;/);
+    expect(one.describe().ops).toMatch(/, 1 thread, load guard (on|off);/);
     const [xn] = pair(91, [2, 3, 32, 32, 32]);
     const x1 = one.upload(asCpu(xn).data, xn.shape);
     expectClose(

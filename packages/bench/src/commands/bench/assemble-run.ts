@@ -1,6 +1,6 @@
 import { networkCost } from '@unet3d/flops';
 import { buildNetwork, MODEL_PRESETS } from '@unet3d/model';
-import { type BenchRowInput, rowMetrics } from '@unet3d/results';
+import { type BenchRowInput, type Quietness, rowMetrics } from '@unet3d/results';
 import { BACKEND_DEVICE_KINDS } from '../../backends.js';
 import type { RowJob, RowOutcome } from './row-job.js';
 import type { RowProcessResult } from './row-process.js';
@@ -51,14 +51,30 @@ export function missingRow(
   };
 }
 
+/** The device's thread policy from its describe() (CPU device: threads, loadGuard, ops), for the row's details. */
+function deviceThreads(outcome: RowOutcome): Record<string, string | number> {
+  const d = outcome.device?.details ?? {};
+  const out: Record<string, string | number> = {};
+  for (const [from, to] of [
+    ['threads', 'deviceThreads'],
+    ['loadGuard', 'deviceLoadGuard'],
+    ['ops', 'deviceOps'],
+  ] as const) {
+    if (d[from] !== undefined) out[to] = d[from];
+  }
+  return out;
+}
+
 /**
  * A results row from what the child reported (or how it died). The backend and its device are the ones the
  * child resolved; a child that died before resolving one is recorded under its first candidate, on the
- * host ('cpu': no backend device was opened).
+ * host ('cpu': no backend device was opened). `quietness`: how busy the machine was while the row ran,
+ * recorded on measured and failed rows (a row not run measured nothing).
  */
 export function toResultsRow(
   job: RowJob,
   result: Exclude<RowProcessResult, { kind: 'interrupted' }>,
+  quietness: Quietness | null = null,
 ): BenchRowInput {
   const preset = MODEL_PRESETS[job.row.model];
   const macs = iterationMacs(job.row, job.patch, job.batch);
@@ -86,7 +102,9 @@ export function toResultsRow(
     peakHostRssBytes: null,
     peakDeviceBytes: null,
   };
-  if (result.kind === 'crashed') return { ...base, ...empty, status: 'failed', reason: result.reason };
+  const quiet = quietness ? { quietness } : {};
+  if (result.kind === 'crashed')
+    return { ...base, ...empty, status: 'failed', reason: result.reason, ...quiet };
   const o: RowOutcome = result.outcome;
   if (o.status === 'not-run') return { ...base, ...empty, status: 'not-run', reason: o.reason ?? 'not run' };
   return {
@@ -95,6 +113,7 @@ export function toResultsRow(
       ...o.backendDetails,
       finalLoss: o.finalLoss,
       harnessOverheadMs: o.harnessOverheadMs,
+      ...deviceThreads(o),
       ...(o.resolutionFailures.length ? { resolutionFailures: o.resolutionFailures } : {}),
     },
     status: 'ok',
@@ -103,5 +122,6 @@ export function toResultsRow(
     perLayer: o.perLayer,
     peakHostRssBytes: o.peakHostRssBytes,
     peakDeviceBytes: o.peakDeviceBytes,
+    ...quiet,
   };
 }

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { loadResults } from '@unet3d/results';
+import { loadResults, noisyReasons } from '@unet3d/results';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measuredProcessEnv } from './fixed-threads.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -69,6 +70,24 @@ describe('unet3d bench (child process per row)', () => {
     expect(ok?.samplesMs).toHaveLength(2);
     expect(ok?.perLayer.some((l) => l.pass === 'backwardFilter' && l.macs > 0)).toBe(true);
     expect(results.provenance.harnessOverhead.samplesMs.length).toBeGreaterThan(0);
+    // The row's child ran with the load guard off and the fixed thread count (its device's describe()).
+    expect(ok?.backendDetails).toMatchObject({
+      deviceLoadGuard: 'off',
+      deviceThreads: Number(measuredProcessEnv().OMP_NUM_THREADS),
+    });
+    expect(String(ok?.backendDetails['deviceOps'])).toContain('load guard off');
+    if (process.platform === 'linux') {
+      // Quietness of the measured and the failed row and of the roofs; whether noisy depends on this machine.
+      for (const q of [ok?.quietness, crashed?.quietness, results.provenance.device.measured?.quietness]) {
+        expect(q?.during.intervalS).toBeGreaterThan(0);
+        expect(q?.noisy).toBe(q!.during.otherCpuShare + q!.during.stealShare > q!.thresholdShare);
+      }
+    }
+    // One warning line at the end per noisy row (and for noisy roofs), none for quiet ones.
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('warning: measured on a busy machine'));
+    expect(warnings).toEqual(
+      noisyReasons(results).map((w) => `unet3d bench: warning: measured on a busy machine — ${w}`),
+    );
     // nothing else (no temp files) is left in the results folder
     expect((await readdir(join(dir, slug!))).filter((f) => f.includes('.tmp'))).toEqual([]);
     expect(JSON.parse(await readFile(join(dir, slug!, files[0]!), 'utf8')).schemaVersion).toBe(1);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceKind } from '@unet3d/core';
 import { execa } from 'execa';
+import { measuredProcessEnv } from './fixed-threads.js';
 import { watchdogFor } from './parent-watchdog.js';
 import { parseBackendLine, parseProgressLine, type RowJob, type RowOutcome } from './row-job.js';
 
@@ -71,7 +72,8 @@ function lastLines(text: string, n: number): string {
 
 /**
  * Run one row in a fresh child process (never a shell): the same Node binary and loader flags as this
- * process, running this CLI's hidden `bench-row` command. A crash, a signal (e.g. the OOM killer) or a
+ * process, running this CLI's hidden `bench-row` command, with the load guard off and the thread count fixed
+ * (measuredProcessEnv). A crash, a signal (e.g. the OOM killer) or a
  * timeout comes back as `crashed` with the reason and the child's last stderr lines; an abort of
  * `options.signal` as `interrupted`. The child dies with this process even when this one is killed with
  * SIGKILL (parent-watchdog.ts); its job folder is removed in every case.
@@ -94,7 +96,7 @@ export async function runRowInChild(job: RowJob, options: RowProcessOptions): Pr
         timeout: options.timeoutMs,
         ...(options.signal ? { cancelSignal: options.signal } : {}),
         forceKillAfterDelay: 3000,
-        env: { ...options.env, ...watchdog.env },
+        env: { ...options.env, ...measuredProcessEnv(), ...watchdog.env },
         stdin: 'ignore',
         all: false,
         buffer: { stdout: true, stderr: true },

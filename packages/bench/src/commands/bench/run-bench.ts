@@ -1,8 +1,10 @@
+import { measureQuietly } from '@unet3d/native';
 import type { BenchRowInput } from '@unet3d/results';
 import { cudaChildEnvIfPresent } from '../../cuda-module.js';
 import { probeNvidiaDriverHere } from '../../nvidia-driver.js';
 import { MISSING_REASONS, missingRow, toResultsRow } from './assemble-run.js';
 import { BenchProgress } from './bench-progress.js';
+import { busyMachineWarnings } from './busy-machine-warnings.js';
 import { DEFAULT_TUNE_BUDGET_S, planPreTune, runPreTune } from './cpu-pretune.js';
 import { Interruption, isInterruptSignal } from './interruption.js';
 import { measureRunCpuProfile } from './measured-cpu-profile.js';
@@ -29,6 +31,7 @@ async function measureRows(
   file: ResultsFile,
   interruption: Interruption,
   env: Record<string, string>,
+  gpu: boolean,
   peer?: BenchPeer,
 ): Promise<void> {
   const progress = new BenchProgress(toMeasure.length);
@@ -37,12 +40,20 @@ async function measureRows(
       if (interruption.signal) break;
       const job = jobWithFixedCounts(state, state.jobs[i]!);
       progress.startRow(job.row.id, job.candidates.join('|'));
-      const result = await runRowInChild(job, {
-        timeoutMs: state.opts.timeout * 1000,
-        env,
-        signal: interruption.abortSignal,
-        onProgress: (phase, done, total) => progress.update(phase, done, total),
-      });
+      // The bench's own process tree (this process and the row's child) is what is measured; the rest of
+      // the machine is other work (quietness of the row).
+      const watched = await measureQuietly(
+        () =>
+          runRowInChild(job, {
+            timeoutMs: state.opts.timeout * 1000,
+            env,
+            signal: interruption.abortSignal,
+            onProgress: (phase, done, total) => progress.update(phase, done, total),
+          }),
+        { pids: [process.pid], gpu },
+      );
+      const result = watched.value;
+      if (watched.note) state.sessionNotes.push(`${watched.note}.`);
       // A Ctrl-C to the process group reaches the child too, and it may die before this process hears it.
       if (result.kind === 'crashed' && isInterruptSignal(result.signal)) {
         const own = await interruption.settle(500);
@@ -55,7 +66,7 @@ async function measureRows(
         state.rows[i] = missingRow(job, 'interrupted', result.resolved);
         break;
       }
-      const ours = toResultsRow(job, result);
+      const ours = toResultsRow(job, result, watched.quietness);
       const row = peer ? await peer.attach(job, ours) : ours; // --peer: the PyTorch peer, right after our row
       state.rows[i] = row;
       if (result.kind === 'outcome' && result.outcome.status === 'ok') {
@@ -117,7 +128,8 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
       process.stderr.write(`nothing to resume: every row of ${opts.resume} has an outcome\n`);
     }
     // Only a machine with an NVIDIA driver needs the CUDA libraries' folders in a child's environment.
-    const env = probeNvidiaDriverHere().present ? await cudaChildEnvIfPresent() : {};
+    const gpu = probeNvidiaDriverHere().present;
+    const env = gpu ? await cudaChildEnvIfPresent() : {};
     const tuneBudget = state.opts.tuneBudget ?? DEFAULT_TUNE_BUDGET_S;
     const preTune = planPreTune(
       toMeasure.map((i) => state.jobs[i]!),
@@ -130,7 +142,7 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
       state.sessionNotes.push(tuned.note);
     }
     const peer = await BenchPeer.open(state.opts); // --peer (peer.ts); undefined without it or without torch
-    await measureRows(state, toMeasure, file, interruption, env, peer);
+    await measureRows(state, toMeasure, file, interruption, env, gpu, peer);
     if (peer) state.sessionNotes.push(...peer.notes());
     const signal = interruption.signal;
     // The CPU's roofs (peak, bandwidth), once per run, in this process after the rows (not competing with one).
@@ -170,6 +182,7 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
       process.stdout.write(`${summaryTable(state.rows)}\nresults: ${path}\n`);
       if (report) process.stdout.write(`report: ${report}\n`);
     }
+    for (const line of busyMachineWarnings(toRun(state))) process.stderr.write(`${line}\n`);
     if (code === EXIT_NO_ROW_RAN) {
       process.stderr.write(
         `unet3d: no requested row could run here (every one is 'not-run'; reasons in ${path}) — exit ${EXIT_NO_ROW_RAN}\n`,

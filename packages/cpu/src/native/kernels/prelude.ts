@@ -21,17 +21,27 @@ typedef int64_t i64;
    than the pass); 1 while other work occupies a CPU, i.e. the 1-minute load average exceeds the online CPUs
    + 0.5 (our own runnable threads count at most one per CPU): a second thread would then wait for a time slice
    at every barrier, measured 10-40x slower than 1 thread on a 2-CPU machine at load 3-28; else every thread.
-   The load average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off. */
-static int team(i64 bytes) {
-  int T = omp_get_max_threads();
-  if (bytes <= PAR_BYTES || T == 1) return 1;
-  static int guard = -1, loaded = 0;
-  static double last = -10;
+   The load average is read at most once a second. UNET3D_CPU_LOAD_GUARD=0 turns the load check off (a benchmark
+   does: what it measures must not change with the machine's load). */
+static int load_guard_on(void) {
+  static int guard = -1;
   if (guard < 0) {
     const char *e = getenv("UNET3D_CPU_LOAD_GUARD");
     guard = !(e && e[0] == '0');
   }
-  if (!guard) return T;
+  return guard;
+}
+
+/* 1 when team() drops to one thread under load (the default), 0 with UNET3D_CPU_LOAD_GUARD=0; read once per
+   process. */
+int unet3d_load_guard(void) { return load_guard_on(); }
+
+static int team(i64 bytes) {
+  int T = omp_get_max_threads();
+  if (bytes <= PAR_BYTES || T == 1) return 1;
+  static int loaded = 0;
+  static double last = -10;
+  if (!load_guard_on()) return T;
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
   double now = ts.tv_sec + 1e-9 * ts.tv_nsec;
