@@ -1,5 +1,5 @@
 import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
-import type { BenchRun } from '@unet3d/results';
+import { type BenchRun, describeIdentity, identityOfDevice, identitySlug } from '@unet3d/results';
 import { BUSY_MARK, busyMachineBanner } from './busy-machine.js';
 import { cell, fmt, fmtBytes } from './format.js';
 import { nonConvBandwidthLines } from './non-conv-bandwidth.js';
@@ -41,6 +41,7 @@ function provenance(run: BenchRun, source: string, analytic: string, roof: strin
   return [
     `- **Source:** \`${source}\``,
     `- **Device:** ${d.name} (${d.kind}${d.cores ? `, ${d.cores} cores` : ''}${gpu ? `; ${gpu}` : ''})`,
+    `- **Identity:** ${identityLine(d)}`,
     `- **Host:** ${p.host.cpuModel}, ${p.host.cores} cores, ${fmtBytes(p.host.memoryBytes)}, ${p.host.os}/${p.host.arch}`,
     `- **Runtimes:** ${runtimes}`,
     `- **Packages:** ${packages || '—'}`,
@@ -204,4 +205,13 @@ export function renderMarkdown(input: MarkdownInput): string {
     lines.push(`![${f.caption}](${f.png})`, '', `*${f.caption}* ([SVG](${f.svg}))`, '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The device's identity and results folder; a file from before identities says what was inferred. */
+function identityLine(d: BenchRun['provenance']['device']): string {
+  const id = identityOfDevice(d);
+  const slug = identitySlug(id);
+  return d.identity
+    ? `${describeIdentity(id)} — \`${slug}\``
+    : `${describeIdentity(id)} — inferred: this file predates recorded identities (no microarchitecture)`;
 }
