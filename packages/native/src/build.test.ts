@@ -38,6 +38,12 @@ async function gone(pid: number): Promise<boolean> {
   return false;
 }
 
+/** How build errors name the compiler ("cc 12.2.0", "clang 14.0.6"), as a regular expression. */
+const shownCompiler = (): string => {
+  const cc = findCompiler();
+  return `${path.basename(cc.path)} ${cc.version}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+};
+
 const SCALE = `#include <stdint.h>
 void scale(float *x, int64_t n, float a) { for (int64_t i = 0; i < n; i++) x[i] *= a; }
 `;
@@ -166,7 +172,9 @@ describe('buildSharedObjectSync', () => {
     const again = await buildSharedObject({ name: 'scale-sync', source }, { cacheDir });
     expect(again).toMatchObject({ cached: true, path: sync.path, key: sync.key });
     expect(() => buildSharedObjectSync({ name: 'bad-sync', source: 'int x = ;\n' }, { cacheDir })).toThrow(
-      /building 'bad-sync' with cc .*bad-sync\.c:1:\d+: error: expected expression/,
+      new RegExp(
+        `building 'bad-sync' with ${shownCompiler()} failed: bad-sync\\.c:1:\\d+: error: expected expression`,
+      ),
     );
   });
 });
