@@ -59,7 +59,7 @@ const SHAPES: Shape[] = [
 describe('native CPU ops match the JavaScript ops (float32)', () => {
   it('reports native ops in describe()', () => {
     const cc = findCompiler();
-    expect(nat.describe().ops.startsWith(`native (${cc.family} ${cc.version}, -O3 -march=native`)).toBe(true);
+    expect(String(nat.describe().ops)).toContain(`native (${cc.family} ${cc.version}, -O3 -march=native`);
     expect(js.describe().ops).toBe('javascript (native ops off)');
   });
 
