@@ -43,7 +43,7 @@ describe('tvm-cpu backend', () => {
     } finally {
       await backend.dispose();
     }
-  }, 240_000);
+  }, 600_000);
 
   it('refuses a float64 device and a non-fp32 math mode with one line', async () => {
     await expect(
@@ -96,7 +96,7 @@ describe('tvm-cpu backend', () => {
     } finally {
       await backend.dispose();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('resolves through the registry on a CPU device', async () => {
     const b = await resolveBackend(['tvm-cpu'], async () => new CpuDevice(), 'fp32');

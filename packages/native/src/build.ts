@@ -58,6 +58,9 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 /**
  * Final flags of a request on a compiler: adds -fopenmp when asked and supported, and, with `-march=native`
  * under a UNET3D_CPU_FEATURES override, the -mno-… flags that keep the code within the overridden ISA level.
+ * The override is read from process.env at each call (detectCpuFeatures caches the hardware, not the
+ * override), so a build agrees with the features the caller sees at that moment; the flags are part of the
+ * cache key, so an object built under one level is never reused under another.
  */
 export function buildFlags(req: BuildRequest, compiler: CCompiler): string[] {
   const flags = [...(req.flags ?? DEFAULT_FLAGS)];

@@ -76,41 +76,20 @@ export function parseCpuInfo(text: string): CpuInfoText {
   };
 }
 
-/** Feature flags that belong to ISA levels above `level` (x86), removed by an override. */
-const ABOVE: Record<string, readonly string[]> = {
-  avx512: ['amx_tile', 'amx_bf16', 'amx_int8'],
-  avx2: [
-    'amx_tile',
-    'amx_bf16',
-    'amx_int8',
-    'avx512f',
-    'avx512bw',
-    'avx512_vnni',
-    'avx512vnni',
-    'avx512_bf16',
-    'avx512bf16',
-    'avx512vl',
-    'avx512dq',
-    'avx512cd',
-  ],
-  sse: [
-    'amx_tile',
-    'amx_bf16',
-    'amx_int8',
-    'avx512f',
-    'avx512bw',
-    'avx512_vnni',
-    'avx512vnni',
-    'avx512_bf16',
-    'avx512bf16',
-    'avx512vl',
-    'avx512dq',
-    'avx512cd',
-    'avx',
-    'avx2',
-    'fma',
-  ],
-};
+/**
+ * Whether a /proc/cpuinfo flag belongs to an x86 ISA level above `level`, so an override to `level` removes
+ * it: every AVX-512 subset (`avx512f`, `avx512_vnni`, `avx512ifma`, …) and every AMX flag above avx2; AVX,
+ * AVX2, FMA, F16C and AVX-VNNI too above sse.
+ */
+function aboveLevel(flag: string, level: IsaLevel): boolean {
+  const amx = flag.startsWith('amx');
+  const avx512 = flag.startsWith('avx512');
+  const avx = flag.startsWith('avx') || flag === 'fma' || flag === 'f16c';
+  if (level === 'avx512') return amx;
+  if (level === 'avx2') return amx || avx512;
+  if (level === 'sse') return amx || avx512 || avx;
+  return false;
+}
 
 /**
  * The ISA override from UNET3D_CPU_FEATURES (`avx2`, `avx512`, `sse`, `amx`; empty or unset: none): the
@@ -151,67 +130,45 @@ export function isaLimitFlags(features: Pick<CpuFeatures, 'override'>): string[]
   }
 }
 
-let detected: CpuFeatures | undefined;
+/** Where the facts of a CpuInfoText came from, and the process facts the features need. */
+export interface CpuFacts {
+  /** Node's process.arch of the machine the text describes: 'x64', 'arm64', ... */
+  readonly arch: string;
+  /** Logical cores available to the process. */
+  readonly cores: number;
+  readonly source?: CpuFeatures['source'];
+  /** The raw UNET3D_CPU_FEATURES value (validated by isaOverride); unset or empty: no override. */
+  readonly override?: string | undefined;
+}
 
 /**
- * This CPU's vector features and identity: from /proc/cpuinfo on Linux, else by compiling and running a probe
- * that asks `__builtin_cpu_supports` (x86, gcc/clang), else all false; then narrowed to the ISA level of
- * UNET3D_CPU_FEATURES when set (see isaOverride; throws ConfigError for a bad value). Cached for the
- * process.
+ * The features and identity of a CPU from what its /proc/cpuinfo says (pure: no file, no process state), then
+ * narrowed to the ISA level `facts.override` names. Throws ConfigError for an override that is not an ISA
+ * level or asks for more than the flags allow (see isaOverride).
  */
-export function detectCpuFeatures(
-  options: {
-    compiler?: CCompiler;
-    refresh?: boolean;
-    env?: Readonly<Record<string, string | undefined>>;
-  } = {},
-): CpuFeatures {
-  if (detected && !options.refresh && !options.env) return detected;
-  const cores = os.availableParallelism();
-  const osModel = os.cpus()[0]?.model.trim() ?? '';
-  let flags = new Set<string>();
-  let modelName = osModel;
-  let source: CpuFeatures['source'] = 'none';
-  let info: CpuInfoText | undefined;
-  try {
-    info = parseCpuInfo(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (info.flags.size > 0) {
-      flags = info.flags;
-      source = '/proc/cpuinfo';
-    }
-    modelName = modelName || info.modelName;
-  } catch {
-    /* not Linux: probe below */
-  }
-  if (source === 'none' && process.arch === 'x64') {
-    const probed = probeWithCompiler(options.compiler);
-    if (probed) {
-      flags = probed;
-      source = 'compiler probe';
-    }
-  }
-  const hardwareIsa = isaLevelOf(flags, process.arch);
-  const override = isaOverride((options.env ?? process.env)['UNET3D_CPU_FEATURES'], hardwareIsa);
-  if (override) flags = new Set([...flags].filter((f) => !(ABOVE[override] ?? []).includes(f)));
-  const isa = override ?? hardwareIsa;
-  const vendor = cpuVendor(info?.vendorId, modelName);
+export function cpuFeaturesFromInfo(info: CpuInfoText, facts: CpuFacts): CpuFeatures {
+  const { arch, cores } = facts;
+  const hardwareIsa = isaLevelOf(info.flags, arch);
+  const override = isaOverride(facts.override, hardwareIsa);
+  const flags = override ? new Set([...info.flags].filter((f) => !aboveLevel(f, override))) : info.flags;
+  const modelName = info.modelName || 'unknown CPU';
+  const vendor = cpuVendor(info.vendorId, info.modelName);
   const identity: CpuIdentity = {
     kind: 'cpu',
     vendor,
-    microarch: cpuMicroarch(vendor, info?.family ?? null, info?.model ?? null, info?.stepping ?? null),
-    family: info?.family ?? null,
-    model: info?.model ?? null,
-    isa,
+    microarch: cpuMicroarch(vendor, info.family, info.model, info.stepping),
+    family: info.family,
+    model: info.model,
+    isa: override ?? hardwareIsa,
     cores,
-    modelName: modelName || 'unknown CPU',
+    modelName,
   };
   const has = (f: string): boolean => flags.has(f);
-  const neon = process.arch === 'arm64' || has('neon') || has('asimd');
   const avx512f = has('avx512f');
   const avx = has('avx') || has('avx2');
-  const features: CpuFeatures = {
-    arch: process.arch,
-    modelName: modelName || 'unknown CPU',
+  return {
+    arch,
+    modelName,
     cores,
     avx2: has('avx2'),
     fma: has('fma'),
@@ -220,16 +177,68 @@ export function detectCpuFeatures(
     avx512vnni: has('avx512_vnni') || has('avx512vnni'),
     avx512bf16: has('avx512_bf16') || has('avx512bf16'),
     amx: has('amx_tile') && has('amx_bf16'),
-    neon,
+    neon: arch === 'arm64' || has('neon') || has('asimd'),
     vectorWidthFp32: avx512f ? 16 : avx ? 8 : 4,
     identity,
     slug: identitySlug(identity),
-    source,
+    source: facts.source ?? '/proc/cpuinfo',
     hardwareIsa,
     override,
   };
-  if (!options.env) detected = features;
-  return features;
+}
+
+/** What the hardware says (read once per process: the CPU does not change under a running process). */
+let hardware: { info: CpuInfoText; source: CpuFeatures['source'] } | undefined;
+
+function readHardware(compiler: CCompiler | undefined): { info: CpuInfoText; source: CpuFeatures['source'] } {
+  const osModel = os.cpus()[0]?.model.trim() ?? '';
+  let info: CpuInfoText = {
+    modelName: osModel,
+    flags: new Set(),
+    vendorId: undefined,
+    family: null,
+    model: null,
+    stepping: null,
+  };
+  let source: CpuFeatures['source'] = 'none';
+  try {
+    const parsed = parseCpuInfo(readFileSync('/proc/cpuinfo', 'utf8'));
+    info = { ...parsed, modelName: osModel || parsed.modelName };
+    if (parsed.flags.size > 0) source = '/proc/cpuinfo';
+  } catch {
+    /* not Linux: probe below */
+  }
+  if (source === 'none' && process.arch === 'x64') {
+    const probed = probeWithCompiler(compiler);
+    if (probed) {
+      info = { ...info, flags: probed };
+      source = 'compiler probe';
+    }
+  }
+  return { info, source };
+}
+
+/**
+ * This CPU's vector features and identity: from /proc/cpuinfo on Linux, else by compiling and running a probe
+ * that asks `__builtin_cpu_supports` (x86, gcc/clang), else all false; then narrowed to the ISA level of
+ * UNET3D_CPU_FEATURES (read from `options.env`, default process.env, on every call, so a change of the
+ * variable is seen by the next call: the kernels, the templates' limits and the native build flags agree).
+ * The hardware is read once per process (again with `refresh`). Throws ConfigError for a bad override.
+ */
+export function detectCpuFeatures(
+  options: {
+    compiler?: CCompiler;
+    refresh?: boolean;
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
+): CpuFeatures {
+  if (!hardware || options.refresh) hardware = readHardware(options.compiler);
+  return cpuFeaturesFromInfo(hardware.info, {
+    arch: process.arch,
+    cores: os.availableParallelism(),
+    source: hardware.source,
+    override: (options.env ?? process.env)['UNET3D_CPU_FEATURES'],
+  });
 }
 
 const PROBE_FLAGS = [

@@ -137,5 +137,5 @@ describe.skipIf(!hasTorch(SYSTEM_PYTHON))('unet3d bench --peer (real PyTorch on 
     expect(peer.samplesMs.every((s) => s > 0)).toBe(true);
     expect(peer.details).toMatchObject({ model: 'strided', patch: [16, 32, 32], batch: 2 });
     expect(results.provenance.notes.some((n) => n.startsWith('PyTorch peer: torch '))).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });

@@ -80,7 +80,7 @@ describe('verify', () => {
       expect(r.code).toBe(0);
       expect(JSON.stringify(JSON.parse(r.stdout))).toContain('tvm-cpu');
     },
-    300_000,
+    600_000,
   );
 });
 
