@@ -5,6 +5,7 @@ export * from './conv-workload.js';
 export * from './device.js';
 export * from './device-fused-ops.js';
 export * from './errors.js';
+export * from './make-directory.js';
 export * from './seeded-rng.js';
 export * from './shape.js';
 export * from './write-file-atomic.js';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataFileError, errorToOneLine } from './errors.js';
+import { makeDirectory } from './make-directory.js';
 
 export interface WriteFileAtomicOptions {
   /**
@@ -60,7 +61,7 @@ export async function writeFileAtomic(
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let publishing = false;
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const handle = await open(tmp, 'wx');
     try {
       await handle.writeFile(data);

@@ -1,18 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { makeDirectorySync } from '@unet3d/core';
 import { type CCompiler, findCompiler } from './compiler.js';
 import { detectCpuFeatures, isaLimitFlags } from './cpu-features.js';
 import { CompileError } from './errors.js';
@@ -219,7 +211,7 @@ function planBuild(req: BuildRequest, options: BuildOptions): BuildPlan {
     plan.cached = { path: out, cached: true, buildMs: performance.now() - t0, key };
     return plan;
   }
-  mkdirSync(cacheDir, { recursive: true });
+  makeDirectorySync(cacheDir);
   writeFileSync(src, req.source);
   return plan;
 }
@@ -283,7 +275,7 @@ export function firstErrorLine(stderr: string, tempSource: string, shownSource: 
 function keepFailedSource(cacheDir: string, req: BuildRequest, key: string): string | undefined {
   try {
     const dir = path.join(cacheDir, 'failed');
-    mkdirSync(dir, { recursive: true });
+    makeDirectorySync(dir);
     const file = path.join(dir, `${safeName(req.name)}-${key.slice(0, 24)}.c`);
     writeFileSync(file, req.source);
     return file;

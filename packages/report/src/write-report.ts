@@ -1,6 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '@unet3d/core';
+import { makeDirectory, writeFileAtomic } from '@unet3d/core';
 import { type AccuracyResults, type BenchRun, noisyReasons } from '@unet3d/results';
 import { accuracyNotes, withAccuracy } from './accuracy-column.js';
 import type { AnalyticSource } from './analytic.js';
@@ -54,7 +53,7 @@ export interface WrittenReport {
  */
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
   const { run, outDir, analytic } = options;
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const built = buildTable1(run, analytic);
   const table = options.accuracy ? withAccuracy(built, options.accuracy.results) : built;
   const roof = analytic.deviceRoof(run.provenance.device, run.provenance.precision);

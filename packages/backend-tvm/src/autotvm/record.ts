@@ -1,15 +1,6 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataFileError } from '@unet3d/core';
+import { DataFileError, makeDirectorySync } from '@unet3d/core';
 import { RECORD_VERSION, type ReadLogResult, type TuningRecord, taskKeyOf } from '@unet3d/results';
 import { meanCost, measureErrorName } from './measure-error.js';
 
@@ -48,7 +39,7 @@ export function serializeRecord(r: TuningRecord): string {
  */
 export function appendRecords(path: string, records: readonly TuningRecord[]): void {
   if (records.length === 0) return;
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectorySync(dirname(path));
   let prefix = '';
   if (existsSync(path)) {
     const text = readFileSync(path);
@@ -79,7 +70,7 @@ export function pickBest(records: readonly TuningRecord[]): Map<string, TuningRe
 
 /** Write the best records to `path` atomically: temp file, fsync, rename. */
 export function writeBestRecords(path: string, records: readonly TuningRecord[]): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectorySync(dirname(path));
   const best = [...pickBest(records).values()].sort((a, b) => taskKeyOf(a).localeCompare(taskKeyOf(b)));
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectorySync } from '@unet3d/core';
 
 /** Everything that changes the compiled binary. */
 export interface CompileKeyParts {
@@ -57,7 +58,7 @@ export class CompileCache {
     const f = this.file(key, ext);
     if (!f || !this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirectorySync(this.dir);
       const tmp = `${f}.${process.pid}.tmp`;
       writeFileSync(tmp, data);
       renameSync(tmp, f);

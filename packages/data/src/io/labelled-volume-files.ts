@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirectory } from '@unet3d/core';
 import type { LabelledVolume } from '../patch.js';
 import { writeHdf5Volumes } from './hdf5-writer.js';
 import { writeTiffStack } from './tiff-writer.js';
@@ -28,7 +28,7 @@ export async function writeLabelledVolumeFiles(
   volume: LabelledVolume,
   name = 'volume',
 ): Promise<LabelledVolumeFiles> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const image = imageToUint8(volume.image);
   const tiff = { image: join(dir, `${name}-image.tif`), labels: join(dir, `${name}-labels.tif`) };
   await writeTiffStack(tiff.image, image, volume.shape);

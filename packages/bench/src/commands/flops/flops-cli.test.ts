@@ -39,3 +39,26 @@ describe('unet3d flops (spawned)', () => {
     ]);
   });
 });
+
+describe('unet3d flops: the first problem named is the one on the command line', () => {
+  it('an unknown option is named before the missing --model', async () => {
+    const err = await run(process.execPath, [...cli, '--bogus'], { cwd: repoRoot }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stderr.trim().split('\n')).toEqual([
+      "unet3d: error: unknown option '--bogus' (see unet3d flops --help)",
+    ]);
+  });
+  it('without --model: one line naming it and the models', async () => {
+    const err = await run(process.execPath, cli, { cwd: repoRoot }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stderr.trim().split('\n')).toEqual([
+      'unet3d: error: missing --model (allowed models: baseline, strided, scaled)',
+    ]);
+  });
+});

@@ -16,7 +16,7 @@ export function register(program: Command): void {
   program
     .command('flops')
     .description('per-layer FLOP (forward, backward-data, backward-filter), parameters, bytes and totals')
-    .addOption(new Option('--model <name>', 'the network').choices(MODEL_NAMES).makeOptionMandatory())
+    .addOption(new Option('--model <name>', 'the network (required)').choices(MODEL_NAMES))
     .option('--input <D,H,W>', 'patch size z,y,x (default 64,128,128)')
     .option('--batch <N>', 'batch size (default 1)')
     .option('--channels <c0,...,c4>', 'channels per level (default: the model’s paper channels)')
