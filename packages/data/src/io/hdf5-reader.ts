@@ -23,7 +23,7 @@ function firstLine(err: unknown): string {
 /** HDF5 type metadata (h5wasm's `Metadata`: type 0 = integer, 1 = float) to our dtype. */
 function hdf5Dtype(meta: { type: number; size: number; signed?: boolean }): VolumeDtype | undefined {
   if (meta.type === 1) return meta.size === 4 ? 'float32' : meta.size === 8 ? 'float64' : undefined;
-  if (meta.type !== 0 || ![1, 2, 4].includes(meta.size)) return undefined;
+  if (meta.type !== 0 || ![1, 2, 4, 8].includes(meta.size)) return undefined;
   return `${meta.signed ? 'int' : 'uint'}${meta.size * 8}` as VolumeDtype;
 }
 
@@ -34,7 +34,8 @@ function hdf5Dtype(meta: { type: number; size: number; signed?: boolean }): Volu
  *
  * Errors (DataFileError, message starting with `file.h5:/dataset`): missing file, not HDF5, truncated or
  * corrupt file, missing dataset (or a group at that path), a dataset that is not 3-D, an element type other
- * than 8/16/32-bit integers or 32/64-bit floats.
+ * than 8/16/32/64-bit integers (either byte order; 64-bit ones are read as BigUint64Array / BigInt64Array)
+ * or 32/64-bit floats.
  */
 export async function openHdf5Dataset(source: VolumeSource): Promise<VolumeReader> {
   const { path } = source;
@@ -74,7 +75,12 @@ export async function openHdf5Dataset(source: VolumeSource): Promise<VolumeReade
       fail(where, `dataset has shape [${dims?.join(',') ?? ''}], a volume needs 3 dims (z, y, x)`);
     shape = [dims[0]!, dims[1]!, dims[2]!];
     const t = hdf5Dtype(ds.metadata);
-    if (t === undefined) fail(where, `unsupported element type (${ds.dtype})`);
+    if (t === undefined) {
+      throw new DataFileError(
+        `${where}: unsupported element type (${ds.dtype})`,
+        'the volume readers take 8/16/32/64-bit integer and 32/64-bit float datasets',
+      );
+    }
     dtype = t;
   } catch (err) {
     closeQuietly();

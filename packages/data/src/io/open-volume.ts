@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { DataFileError, type Triple } from '@unet3d/core';
 import type { LabelledVolume } from '../patch.js';
 import { openHdf5Dataset } from './hdf5-reader.js';
+import { labelIdMap, mapLabelIds } from './label-ids64.js';
 import { openTiffStack } from './tiff-reader.js';
 import type { VolumeArray, VolumeDtype, VolumeReader } from './volume-reader.js';
 import { formatVolumeSource, parseVolumeSource, type VolumeSource } from './volume-source.js';
@@ -35,7 +36,16 @@ async function readConverted<T extends Float32Array | Uint32Array>(
 export interface ReadOptions {
   /** Slices [z0, z1) to read; default all. */
   zRange?: readonly [number, number];
+  /**
+   * Hears one line when 64-bit label ids are relabelled to fit 32 bits, once per file and process; default:
+   * the line on stderr, prefixed `note: `.
+   */
+  onNote?: (line: string) => void;
 }
+
+const NOTE_ON_STDERR = (line: string) => {
+  process.stderr.write(`note: ${line}\n`);
+};
 
 export interface ImageVolume {
   /** (z, y, x) C-order intensities in [0, 1] for integer files (uint8 / 255, uint16 / 65535), else as stored. */
@@ -50,8 +60,11 @@ export interface LabelVolume {
   /** (z, y, x) C-order neuron ids; 0 is boundary / unlabelled (SNEMI3D and CREMI convention). */
   labels: Uint32Array;
   shape: Triple;
+  /** The file's dtype. */
   dtype: VolumeDtype;
   source: VolumeSource;
+  /** Set when 64-bit ids were relabelled to fit 32 bits: one line saying so (see scanLabelIds). */
+  relabelled?: string;
 }
 
 function zRangeOf(reader: VolumeReader, options: ReadOptions): [number, number] {
@@ -101,8 +114,11 @@ export async function readImageVolume(
 }
 
 /**
- * Read a neuron label volume as uint32 ids. Accepts unsigned and signed 8/16/32-bit integer files; throws
- * DataFileError naming the file for a float volume (labels must be integers) or a negative id.
+ * Read a neuron label volume as uint32 ids. Accepts unsigned and signed 8/16/32/64-bit integer files. 64-bit
+ * ids (CREMI's uint64 neuron_ids) are kept when every id of the whole file is below 2^32, else relabelled
+ * 1, 2, … in ascending order with 0 kept (equal ids stay equal; the same mapping for every z range), which
+ * `relabelled` and `options.onNote` say in one line. Throws DataFileError naming the file for a float volume
+ * (labels must be integers), a negative id, or more than 2^32 − 1 distinct nonzero 64-bit ids.
  */
 export async function readLabelVolume(
   spec: string | VolumeSource,
@@ -120,21 +136,28 @@ export async function readLabelVolume(
     }
     const [z0, z1] = zRangeOf(reader, options);
     const shape: Triple = [z1 - z0, reader.shape[1], reader.shape[2]];
-    const labels = await readConverted(
-      reader,
-      new Uint32Array(shape[0] * shape[1] * shape[2]),
-      z0,
-      z1,
-      (s, out, o) => {
-        for (let i = 0; i < s.length; i++) {
-          const v = s[i]!;
-          if (v < 0) {
-            throw new DataFileError(`${where}: negative label ${v}`, 'neuron ids must be ≥ 0 (0 = boundary)');
-          }
-          out[o + i] = v;
+    const out = new Uint32Array(shape[0] * shape[1] * shape[2]);
+    if (dtype === 'uint64' || dtype === 'int64') {
+      const map = await labelIdMap(reader, options.onNote ?? NOTE_ON_STDERR);
+      const labels = await readConverted(reader, out, z0, z1, (s, o, at) => mapLabelIds(s, map, o, at));
+      return {
+        labels,
+        shape,
+        dtype,
+        source: reader.source,
+        ...(map.kind === 'relabel' ? { relabelled: map.note } : {}),
+      };
+    }
+    const labels = await readConverted(reader, out, z0, z1, (s, o, at) => {
+      const slab = s as Exclude<VolumeArray, BigUint64Array | BigInt64Array>;
+      for (let i = 0; i < slab.length; i++) {
+        const v = slab[i]!;
+        if (v < 0) {
+          throw new DataFileError(`${where}: negative label ${v}`, 'neuron ids must be ≥ 0 (0 = boundary)');
         }
-      },
-    );
+        o[at + i] = v;
+      }
+    });
     return { labels, shape, dtype, source: reader.source };
   } finally {
     await reader.close();
@@ -145,6 +168,8 @@ export async function readLabelVolume(
 export interface LabelledVolumeFromFiles extends LabelledVolume {
   imageSource: VolumeSource;
   labelsSource: VolumeSource;
+  /** Set when the labels' 64-bit ids were relabelled (LabelVolume.relabelled). */
+  relabelled?: string;
 }
 
 /**
@@ -176,6 +201,7 @@ export async function readLabelledVolume(
     shape: image.shape,
     imageSource: ri.source,
     labelsSource: rl.source,
+    ...(labels.relabelled === undefined ? {} : { relabelled: labels.relabelled }),
   };
 }
 

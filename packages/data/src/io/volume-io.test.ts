@@ -47,6 +47,10 @@ function sliceSums(a: VolumeArray, plane: number): number[] {
   }
   return sums;
 }
+/** The values of a volume array (numbers, or bigints for 64-bit ids). */
+function list(a: VolumeArray): (number | bigint)[] {
+  return Array.from(a as ArrayLike<number | bigint>);
+}
 async function readAll(spec: string) {
   const r = await openVolume(spec);
   try {
@@ -91,13 +95,13 @@ describe('readers on files written by tifffile and h5py', () => {
     for (const [, tif, h5] of CASES) {
       const a = await readAll(f(tif));
       const b = await readAll(f(h5));
-      expect(Array.from(b.data)).toEqual(Array.from(a.data));
+      expect(list(b.data)).toEqual(list(a.data));
       const plane = a.shape[1] * a.shape[2];
       for (const spec of [f(tif), f(h5)]) {
         const r = await openVolume(spec);
         const part = await r.readSlices(5, 9);
         await r.close();
-        expect(Array.from(part)).toEqual(Array.from(a.data.subarray(5 * plane, 9 * plane)));
+        expect(list(part)).toEqual(list(a.data.subarray(5 * plane, 9 * plane)));
       }
     }
   });
@@ -183,7 +187,7 @@ describe('writers', () => {
       await writeTiffStack(tif, data, [...shape]);
       const back = await readAll(tif);
       expect(back.shape).toEqual(shape);
-      expect(Array.from(back.data)).toEqual(Array.from(data));
+      expect(list(back.data)).toEqual(Array.from(data));
     }
     const h5 = join(tmp, 'w.h5');
     await writeHdf5Volumes(
@@ -196,7 +200,7 @@ describe('writers', () => {
       })),
     );
     for (const [k, data] of vols.entries()) {
-      expect(Array.from((await readAll(`${h5}:/v/d${k}`)).data)).toEqual(Array.from(data));
+      expect(list((await readAll(`${h5}:/v/d${k}`)).data)).toEqual(Array.from(data));
     }
     expect(await volumeFileSha256(`${h5}:/v/d0`)).toBe(
       createHash('sha256').update(readFileSync(h5)).digest('hex'),

@@ -23,6 +23,8 @@ export interface ProtocolVolume {
   /** Voxel size after rescaling (null when read without rescaling and no voxelNm was given). */
   voxelNm: Triple | null;
   scale: Triple;
+  /** Set when the labels' 64-bit ids were relabelled to fit 32 bits: the one line saying so. */
+  relabelled?: string;
 }
 
 /**
@@ -41,7 +43,14 @@ export async function readProtocolVolume(
   await reader.close();
   if (options.anisotropy === undefined) {
     const v = await readLabelledVolume(imageSpec, labelsSpec);
-    return { volume: v, fileShape, voxelNm: options.voxelNm ?? null, scale: [1, 1, 1] };
+    const { relabelled } = v;
+    return {
+      volume: v,
+      fileShape,
+      voxelNm: options.voxelNm ?? null,
+      scale: [1, 1, 1],
+      ...(relabelled === undefined ? {} : { relabelled }),
+    };
   }
   if (!options.voxelNm) {
     throw new ConfigError(
@@ -63,15 +72,18 @@ export async function readProtocolVolume(
       fileShape,
       voxelNm,
       scale,
+      ...(v.relabelled === undefined ? {} : { relabelled: v.relabelled }),
     };
   }
   const slab = options.slab ?? 16;
   const plane = outShape[1] * outShape[2];
   const image = new Float32Array(outShape[0] * plane);
   const labels = new Uint32Array(outShape[0] * plane);
+  let relabelled: string | undefined;
   for (let z = 0; z < fileShape[0]; z += slab) {
     const z1 = Math.min(z + slab, fileShape[0]);
     const part = await readLabelledVolume(imageSpec, labelsSpec, { zRange: [z, z1] });
+    relabelled ??= part.relabelled;
     const partOut: Triple = [z1 - z, outShape[1], outShape[2]];
     image.set(resampleImage(part.image, part.shape, partOut, method), z * plane);
     labels.set(resampleLabels(part.labels, part.shape, partOut), z * plane);
@@ -81,5 +93,6 @@ export async function readProtocolVolume(
     fileShape,
     voxelNm,
     scale,
+    ...(relabelled === undefined ? {} : { relabelled }),
   };
 }
