@@ -70,7 +70,10 @@ export class CpuMeasurer implements Measurer {
     const threads = this.options.threads ?? features.cores;
     this.target = cpuTarget(this.options.limits ?? cpuLimitsFromFeatures(features));
     this.provenance = {
-      device: `${features.modelName} (${features.cores} cores)`,
+      // The identity slug (e.g. cpu-amd-zen4-avx512-2c, after any UNET3D_CPU_FEATURES override): what the
+      // tvm-cpu backend compares to tell configs tuned here from transferred ones. Older logs hold the model
+      // name ("AMD EPYC (2 cores)") here; they are read the same way and count as another device.
+      device: features.slug,
       driver: `${compiler.path} ${compiler.version}`,
       cuda: 'none',
       commit: this.options.commit,

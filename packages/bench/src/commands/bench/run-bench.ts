@@ -119,10 +119,11 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
     // Only a machine with an NVIDIA driver needs the CUDA libraries' folders in a child's environment.
     const env = probeNvidiaDriverHere().present ? await cudaChildEnvIfPresent() : {};
     const tuneBudget = state.opts.tuneBudget ?? DEFAULT_TUNE_BUDGET_S;
-    const preTune = planPreTune(
+    const preTune = await planPreTune(
       toMeasure.map((i) => state.jobs[i]!),
       state.opts.results,
       tuneBudget,
+      state.opts.tuningFrom,
     );
     if (preTune.kind === 'skip') state.sessionNotes.push(preTune.note);
     if (preTune.kind === 'tune' && !interruption.signal) {
