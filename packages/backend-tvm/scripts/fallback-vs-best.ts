@@ -8,7 +8,8 @@
  *     [--log results/tuning/<slug>/scaled-fp32.jsonl | --from <slug>] [--model scaled] [--input 64,128,128] \
  *     [--top 16] [--threads 1] [--repeats 3] [--rounds 2] [--results results]
  * Prints per task: share of the log's iteration time, fallback ms, best-found ms (each the lowest mean over
- * rounds, order alternated per round), their ratio; then the sums over the tasks printed.
+ * rounds, order alternated per round, after one discarded measurement of both), their ratio; then the sums
+ * over the tasks printed. On a shared machine repeat it and compare within one run.
  */
 import { parseArgs } from 'node:util';
 import { CONV_PASSES } from '@unet3d/core';
@@ -84,6 +85,8 @@ let sumB = 0;
 for (const r of shown) {
   let f = Number.POSITIVE_INFINITY;
   let b = Number.POSITIVE_INFINITY;
+  // Both built, and the task's first measurement (operands, reference, first-touch of the scratch) discarded.
+  await m.measureBatch(r.task, [r.best, r.fallback]);
   for (let round = 0; round < Number(values.rounds); round++) {
     const order = round % 2 === 0 ? [r.fallback, r.best] : [r.best, r.fallback];
     const res = await m.measureBatch(r.task, order);

@@ -32,6 +32,8 @@ export interface WeightedTune {
 const MAX_ROUNDS = 3;
 /** Fewer trials than this are not worth a task's model fit and builds: it keeps its fallback. */
 const MIN_TRIALS = 4;
+/** Fallback configs built at once before they are measured (compilers run in parallel). */
+const PREBUILD_CHUNK = 4;
 /** Smallest estimate of one trial's cost (s): a cached build makes the first measurement look free. */
 const MIN_TRIAL_S = 0.05;
 
@@ -48,58 +50,94 @@ export async function tuneWeighted(w: WeightedTune): Promise<void> {
   const past = (): boolean => w.deadline !== undefined && Date.now() >= w.deadline;
   const run = w.tasks.filter((t) => usesOf(w, t) > 0);
   const before = new Map(w.tasks.map((t) => [t.id, recordsForTask(t, w.history).length]));
-  const trialS = new Map<string, number>();
-  for (const task of run) {
-    if (past()) break;
+  // Seconds a trial of a task costs: estimated from its fallback's build and run, then measured once tuned.
+  const estimatedTrialS = new Map<string, number>();
+  const measuredTrialS = new Map<string, number>();
+  // The fallbacks to time: tasks that run and have neither a success nor a measurement of their fallback.
+  const todo = run.flatMap((task) => {
     const mine = recordsForTask(task, w.history);
     const index = defaultConfig(task).index;
-    if (mine.some((p) => Number.isFinite(meanCost(p.result)) || p.index === index)) continue;
+    return mine.some((p) => Number.isFinite(meanCost(p.result)) || p.index === index)
+      ? []
+      : [{ task, index }];
+  });
+  for (let at = 0; at < todo.length && !past(); at += PREBUILD_CHUNK) {
+    // Built a few at a time in parallel (the time limit is checked between chunks), then measured one by one;
+    // a task's trial cost is its share of the chunk's build time plus its own measurement.
+    const chunk = todo.slice(at, at + PREBUILD_CHUNK);
     const t0 = performance.now();
-    const [result] = await w.measurer.measureBatch(task, [index]);
-    trialS.set(task.id, (performance.now() - t0) / 1000);
-    w.append([makeRecord(task, index, result!, w.measurer.provenance, 'fallback')]);
-    const cost = meanCost(result!);
-    w.onProgress?.({
-      task,
-      trials: 1,
-      nTrial: 1,
-      bestCostMs: cost,
-      bestIndex: index,
-      errors: result!.error !== 0 ? 1 : 0,
-    });
-    if (!Number.isFinite(cost))
-      w.onWarning?.(
-        `the fallback config of ${task.id} failed (${measureErrorName(result!.error)}${result!.errorMsg ? `: ${result!.errorMsg}` : ''}); it gets no trials`,
-      );
+    await w.measurer.prebuild?.(chunk);
+    const buildS = (performance.now() - t0) / 1000 / chunk.length;
+    for (const { task, index } of chunk) {
+      if (past()) break;
+      const t1 = performance.now();
+      const [result] = await w.measurer.measureBatch(task, [index]);
+      estimatedTrialS.set(task.id, buildS + (performance.now() - t1) / 1000);
+      w.append([makeRecord(task, index, result!, w.measurer.provenance, 'fallback')]);
+      const cost = meanCost(result!);
+      w.onProgress?.({
+        task,
+        trials: 1,
+        nTrial: 1,
+        bestCostMs: cost,
+        bestIndex: index,
+        errors: result!.error !== 0 ? 1 : 0,
+      });
+      if (!Number.isFinite(cost))
+        w.onWarning?.(
+          `the fallback config of ${task.id} failed (${measureErrorName(result!.error)}${result!.errorMsg ? `: ${result!.errorMsg}` : ''}); it gets no trials`,
+        );
+    }
   }
   const done = new Set<string>();
   const byId = new Map(run.map((t) => [t.id, t]));
-  for (let round = 1; round <= MAX_ROUNDS && !past(); round++) {
-    const planTasks: PlanTask[] = run.map((task) => {
-      const mine = recordsForTask(task, w.history);
-      const best = Math.min(...mine.map((p) => meanCost(p.result)));
-      const logged = mine.length > 0 ? mine.reduce((s, p) => s + p.result.allCostS, 0) / mine.length : 0;
-      return {
-        id: task.id,
-        shareMs: Number.isFinite(best) ? best * usesOf(w, task) : 0,
-        trialS: Math.max(MIN_TRIAL_S, trialS.get(task.id) ?? logged),
-        maxTrials: done.has(task.id) ? 0 : Math.max(0, w.budget - mine.length),
-      };
-    });
+  // Measured ÷ estimated trial cost of the tasks tuned so far: corrects the estimates of those not yet tuned
+  // (a fallback found built in the cache looks cheaper than a trial that compiles).
+  let spentS = 0;
+  let estimatedS = 0;
+  const planFor = (ids: ReadonlySet<string>): PlannedTask[] => {
+    const ratio = estimatedS > 0 ? spentS / estimatedS : 1;
+    const tasks: PlanTask[] = run
+      .filter((task) => ids.has(task.id))
+      .map((task) => {
+        const mine = recordsForTask(task, w.history);
+        // The fastest repeat, not the mean: one round preempted on a shared machine must not move the trials.
+        const best = Math.min(
+          ...mine.map((p) =>
+            Number.isFinite(meanCost(p.result)) ? Math.min(...p.result.costsMs) : Infinity,
+          ),
+        );
+        const logged = mine.length > 0 ? mine.reduce((s, p) => s + p.result.allCostS, 0) / mine.length : 0;
+        return {
+          id: task.id,
+          shareMs: Number.isFinite(best) ? best * usesOf(w, task) : 0,
+          trialS: Math.max(
+            MIN_TRIAL_S,
+            measuredTrialS.get(task.id) ?? (estimatedTrialS.get(task.id) ?? logged) * ratio,
+          ),
+          maxTrials: done.has(task.id) ? 0 : Math.max(0, w.budget - mine.length),
+        };
+      });
     const budget =
       w.deadline !== undefined
         ? { seconds: Math.max(0, (w.deadline - Date.now()) / 1000) }
-        : { trials: planTasks.reduce((s, t) => s + t.maxTrials, 0) };
-    const plan = planTrials(planTasks, budget, Math.min(MIN_TRIALS, w.batchSize ?? 8));
+        : { trials: tasks.reduce((s, t) => s + t.maxTrials, 0) };
+    return planTrials(tasks, budget, Math.min(MIN_TRIALS, w.batchSize ?? 8));
+  };
+  for (let round = 1; round <= MAX_ROUNDS && !past(); round++) {
+    const plan = planFor(new Set(run.map((t) => t.id)));
     w.onPlan?.(plan, round);
-    const go = plan.filter((p) => p.trials > 0);
+    // The round's tasks, largest share first; after each, the rest are planned again over the time left.
+    const queue = new Set(plan.filter((p) => p.trials > 0).map((p) => p.id));
     let measured = 0;
-    for (const [i, p] of go.entries()) {
-      if (past()) break;
+    let go = plan.filter((p) => p.trials > 0);
+    while (go.length > 0 && !past()) {
+      const p = go[0]!;
+      queue.delete(p.id);
       const task = byId.get(p.id)!;
       const had = recordsForTask(task, w.history).length;
-      // This task's planned part of the time left (the estimates are corrected as trials are timed).
-      const rest = go.slice(i).reduce((s, q) => s + q.seconds, 0);
+      // This task's planned part of the time left.
+      const rest = go.reduce((s, q) => s + q.seconds, 0);
       const taskDeadline =
         w.deadline !== undefined
           ? Date.now() + Math.max(0, w.deadline - Date.now()) * (rest > 0 ? p.seconds / rest : 1)
@@ -107,9 +145,15 @@ export async function tuneWeighted(w: WeightedTune): Promise<void> {
       const t0 = performance.now();
       const r = await w.runTask(task, had + p.trials, taskDeadline);
       const n = r.trials - had;
-      if (n > 0) trialS.set(p.id, (performance.now() - t0) / 1000 / n);
+      if (n > 0) {
+        const perTrial = (performance.now() - t0) / 1000 / n;
+        spentS += perTrial * n;
+        estimatedS += (p.trials > 0 ? p.seconds / p.trials : perTrial) * n;
+        measuredTrialS.set(p.id, perTrial);
+      }
       measured += n;
       if (r.exhausted || r.stoppedEarly) done.add(p.id);
+      go = planFor(queue).filter((q) => q.trials > 0);
     }
     if (w.deadline === undefined || measured === 0) break;
   }
@@ -139,7 +183,8 @@ export async function tuneWeighted(w: WeightedTune): Promise<void> {
         seeded: 0,
         stoppedEarly: false,
         exhausted: false,
-        timedOut: past(),
+        // Given no trials by the plan it kept its fallback; not even that measured: the limit came first.
+        timedOut: mine.length === 0 && past(),
       },
     });
   }

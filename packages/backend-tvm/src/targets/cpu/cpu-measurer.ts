@@ -172,6 +172,31 @@ export class CpuMeasurer implements Measurer {
     return results.map((r) => r ?? fail(MeasureErrorNo.UNKNOWN_ERROR, 'not measured', t0));
   }
 
+  /** Build configs of several tasks in parallel into the shared-object cache (failures are left to measureBatch). */
+  async prebuild(jobs: readonly { readonly task: TuningTask; readonly index: number }[]): Promise<void> {
+    const kernels: CpuKernelSource[] = [];
+    for (const { task, index } of jobs) {
+      try {
+        kernels.push(instantiate(task as TuningTask<CpuKernelSource>, index).kernel);
+      } catch {
+        // An invalid config: its measureBatch reports it.
+      }
+    }
+    await buildMany(
+      kernels.map((kernel) => ({
+        name: kernel.name,
+        source: kernel.source,
+        flags: [...kernel.flags],
+        openmp: true,
+      })),
+      {
+        timeoutMs: this.options.buildTimeoutMs,
+        parallelism: this.options.buildParallelism ?? this.target.limits.threads,
+        ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+      },
+    );
+  }
+
   dispose(): void {
     this.pool.dispose();
   }
