@@ -126,7 +126,7 @@ export async function tuneWeighted(w: WeightedTune): Promise<void> {
   };
   for (let round = 1; round <= MAX_ROUNDS && !past(); round++) {
     const plan = planFor(new Set(run.map((t) => t.id)));
-    w.onPlan?.(plan, round);
+    if (round === 1 || plan.some((p) => p.trials > 0)) w.onPlan?.(plan, round);
     // The round's tasks, largest share first; after each, the rest are planned again over the time left.
     const queue = new Set(plan.filter((p) => p.trials > 0).map((p) => p.id));
     let measured = 0;
