@@ -40,7 +40,6 @@ for (const [tuner, budget] of [
 ] as const) {
   const logPath = join(dir, `convergence-${tuner}.jsonl`);
   rmSync(logPath, { force: true });
-  rmSync(tvm.defaultBestPath(logPath), { force: true });
   for (const { w, pass } of picks) {
     const measurer = new tvm.CpuMeasurer({
       threads: Number(values.threads),

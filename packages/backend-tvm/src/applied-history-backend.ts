@@ -66,6 +66,7 @@ export abstract class AppliedHistoryBackend<P extends PreparedKernel> implements
     for (const [id, p] of this.prepared) {
       configs[id] = {
         source: p.chosen.source,
+        ...(p.chosen.measuredOn !== undefined ? { measuredOn: p.chosen.measuredOn } : {}),
         index: p.chosen.index,
         knobs: p.chosen.values,
         template: p.task.template.name,

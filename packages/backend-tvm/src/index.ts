@@ -27,25 +27,38 @@ export {
   readLog,
   type TuningRecord,
   taskKeyOf,
-  writeBestRecords,
 } from './autotvm/record.js';
 export { ConfigSpace, type Knob, type KnobValues } from './autotvm/space.js';
 export type { TargetName, TargetSpec, TargetTemplate } from './autotvm/target.js';
 export { createTask, instantiate, kernelName, type TuningTask } from './autotvm/task.js';
 export {
-  defaultBestPath,
+  type PlanBudget,
+  type PlannedTask,
+  type PlanTask,
+  planTrials,
+} from './autotvm/trial-plan.js';
+export {
   makeTuner,
+  TUNE_SCHEDULES,
   TUNER_NAMES,
   type TunerName,
+  type TuneSchedule,
   type TuneWorkloadsOptions,
   type TuneWorkloadsSummary,
   tuneWorkloads,
 } from './autotvm/tune.js';
-export { type TuneProgress, type TuneTaskResult, tuneTask } from './autotvm/tune-task.js';
+export { foreignSeeds, type TuneProgress, type TuneTaskResult, tuneTask } from './autotvm/tune-task.js';
 export { GaTuner } from './autotvm/tuner/ga-tuner.js';
 export { ModelTuner } from './autotvm/tuner/model-tuner.js';
 export { RandomTuner } from './autotvm/tuner/random-tuner.js';
 export { Tuner } from './autotvm/tuner/tuner.js';
+export {
+  type AppliedConfig,
+  type ConfigSource,
+  type ConfigSources,
+  configSourceOf,
+  configSources,
+} from './config-sources.js';
 export { passOperandShapes } from './pass-operands.js';
 export { type CpuMeasureOptions, CpuMeasurer, DEFAULT_CPU_MEASURE } from './targets/cpu/cpu-measurer.js';
 export { type CpuFeatureFacts, cpuLimitsFromFeatures, cpuSlug, cpuTarget } from './targets/cpu/cpu-target.js';
@@ -57,10 +70,14 @@ export {
   cpuTemplateFor,
 } from './targets/cpu/cpu-template.js';
 export {
-  cpuSimilarity,
   cpuTuningDir,
+  cpuTuningFolders,
   nearestCpuWithLogs,
+  type TuningFolder,
+  tuningFolderIdentity,
+  tuningFromLogs,
   tuningLogsIn,
+  tuningLogsOf,
 } from './targets/cpu/cpu-tuning-logs.js';
 export { CudaChildMeasurer, createGpuMeasurer } from './targets/cuda/cuda-child-measurer.js';
 export {
@@ -83,4 +100,4 @@ export {
   TvmCpuConvBackend,
   tvmCpuOptionsFromExtra,
 } from './tvm-cpu-backend.js';
-export { networkConvWorkloads } from './workloads.js';
+export { networkConvTaskUses, networkConvWorkloads } from './workloads.js';

@@ -9,17 +9,24 @@ import {
 import { asCpu, CpuDevice } from '@unet3d/cpu';
 import { buildSharedObject, detectCpuFeatures, findCompiler, loadLibrary } from '@unet3d/native';
 import { AppliedHistoryBackend, tuningLogsFromExtra } from './applied-history-backend.js';
+import { defaultConfig } from './autotvm/default-config.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import type { TargetSpec } from './autotvm/target.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
+import { type ConfigSources, configSources } from './config-sources.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './targets/cpu/cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './targets/cpu/cpu-template.js';
-import { cpuTuningDir, tuningLogsIn } from './targets/cpu/cpu-tuning-logs.js';
+import { tuningFromLogs, tuningLogsOf } from './targets/cpu/cpu-tuning-logs.js';
 import { kernelOperands } from './templates/problem.js';
 
 export interface TvmCpuBackendOptions {
   /** Tuning logs to apply (apply-history-best); none means fallback configs everywhere. */
   tuningLogs: readonly string[];
+  /**
+   * The identity (slug) whose logs `tuningLogs` are when it is not this CPU's (`--tuning-from`): recorded in
+   * describe() as where the configs were transferred from.
+   */
+  tuningFrom?: string;
   /** Shared-object cache folder (default: @unet3d/native's). */
   cacheDir?: string;
   warn?: (message: string) => void;
@@ -33,16 +40,31 @@ interface Prepared {
   release: () => void;
 }
 
-/** The tuning logs of this CPU: results/tuning/<cpu-slug>/*.jsonl under `resultsRoot` (best summaries excluded). */
+/**
+ * The tuning logs of this CPU's identity: `<resultsRoot>/tuning/<identity slug>/*.jsonl` (the slug after any
+ * UNET3D_CPU_FEATURES override). Never another identity's: those are applied only when named (tuningFrom).
+ */
 export function cpuTuningLogs(resultsRoot = 'results', slug = detectCpuFeatures().slug): string[] {
-  return tuningLogsIn(cpuTuningDir(resultsRoot, slug));
+  return tuningLogsOf(resultsRoot, slug);
 }
 
-/** Options from the registry's `extra` ({ tuningLog: path | paths, results: root }). */
+/**
+ * Options from the registry's `extra`: `{ tuningLog: path | paths }` applies those logs; `{ results: root,
+ * tuningFrom: slug }` the logs of that identity (`--tuning-from`; ConfigError when it has none); `{ results }`
+ * this CPU's identity's logs.
+ */
 export function tvmCpuOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmCpuBackendOptions {
   const named = tuningLogsFromExtra(extra, 'tvm-cpu');
   if (named) return { tuningLogs: named };
   const root = typeof extra?.['results'] === 'string' ? extra['results'] : 'results';
+  const from = extra?.['tuningFrom'];
+  if (from !== undefined) {
+    if (typeof from !== 'string' || from === '')
+      throw new ConfigError(
+        'tvm-cpu backend: tuningFrom must be an identity slug such as cpu-amd-zen4-avx512-2c',
+      );
+    return { tuningLogs: tuningFromLogs(root, from), tuningFrom: from };
+  }
   return { tuningLogs: cpuTuningLogs(root) };
 }
 
@@ -94,15 +116,25 @@ export class TvmCpuConvBackend extends AppliedHistoryBackend<Prepared> {
   }
 
   describe(): Record<string, unknown> {
-    const configs = this.chosenConfigs();
     return {
       backend: 'tvm-cpu',
       mathMode: this.mathMode,
       limits: this.target.limits,
       tuningLogs: this.options.tuningLogs,
       tunedTasks: this.history.size,
-      configs,
+      configSources: this.configSources(),
+      configs: this.chosenConfigs(),
     };
+  }
+
+  /** Per prepared task: tuned here, transferred from another identity's log, or the fallback. */
+  configSources(): ConfigSources {
+    const applied = [...this.prepared.entries()].map(([id, p]) => ({
+      id,
+      chosen: p.chosen,
+      fallbackIndex: () => defaultConfig(p.task).index,
+    }));
+    return configSources(applied, detectCpuFeatures().slug, this.options.tuningFrom ?? null);
   }
 
   async dispose(): Promise<void> {

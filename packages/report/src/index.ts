@@ -2,6 +2,7 @@ export * from './accuracy-column.js';
 export * from './analytic.js';
 export * from './analytic-flops.js';
 export * from './busy-machine.js';
+export * from './config-sources.js';
 export * from './figures/build-figures.js';
 export { PRINT_PRESETS, type PrintPreset, renderPrint } from './figures/print-preset.js';
 export * from './figures/render.js';

@@ -1,6 +1,7 @@
 import { IMPLEMENTATION_LABEL, PAPER_DEVICE } from '@unet3d/paper';
 import { type BenchRun, describeIdentity, identityOfDevice, identitySlug } from '@unet3d/results';
 import { BUSY_MARK, busyMachineBanner } from './busy-machine.js';
+import { configSourceLines } from './config-sources.js';
 import { cell, fmt, fmtBytes } from './format.js';
 import { nonConvBandwidthLines } from './non-conv-bandwidth.js';
 import { peerLines } from './peer-table.js';
@@ -190,6 +191,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     ...tableLines(input.table),
     '',
     ...(input.accuracyNotes?.length ? [...input.accuracyNotes, ''] : []),
+    ...configSourceLines(run).flatMap((l, i, all) => (i === all.length - 1 ? [l, ''] : [l])),
     '## Rows as run',
     '',
     ...memoryLines(run),

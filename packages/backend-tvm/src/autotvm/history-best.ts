@@ -4,11 +4,20 @@ import { pickBest, readLog, type TuningRecord, taskKeyOf } from './record.js';
 import type { KnobValues } from './space.js';
 import type { TuningTask } from './task.js';
 
+/**
+ * The config applied to a task and where it came from: 'history' (a record of the logs) or 'default' (the
+ * template's fallback: no usable record).
+ */
 export interface ChosenConfig {
   readonly index: number;
   readonly values: KnobValues;
   readonly source: 'history' | 'default';
+  /** The record's mean cost, ms (history only). */
   readonly costMs?: number;
+  /** The device the record was measured on: its `device` field, as written by the measurer (history only). */
+  readonly measuredOn?: string;
+  /** Records of the task in the logs, failures included (history only): 1 is a single measurement, no search. */
+  readonly trials?: number;
 }
 
 /**
@@ -18,6 +27,7 @@ export interface ChosenConfig {
  */
 export class ApplyHistoryBest {
   private readonly best: Map<string, TuningRecord[]>;
+  private readonly counts = new Map<string, number>();
   private readonly warned = new Set<string>();
   readonly problems: string[] = [];
 
@@ -29,6 +39,7 @@ export class ApplyHistoryBest {
     // (changed candidates or limits) falls through to the next best.
     this.best = new Map();
     for (const r of records) {
+      this.counts.set(taskKeyOf(r), (this.counts.get(taskKeyOf(r)) ?? 0) + 1);
       if (!Number.isFinite(meanCost(r))) continue;
       const list = this.best.get(taskKeyOf(r)) ?? [];
       list.push(r);
@@ -61,7 +72,14 @@ export class ApplyHistoryBest {
       if (r.template !== task.template.name) continue;
       const index = task.space.encode(r.config.knobs);
       if (index !== undefined && task.space.isValid(index)) {
-        return { index, values: task.space.decode(index), source: 'history', costMs: meanCost(r) };
+        return {
+          index,
+          values: task.space.decode(index),
+          source: 'history',
+          costMs: meanCost(r),
+          measuredOn: r.device,
+          trials: this.counts.get(task.id) ?? 1,
+        };
       }
     }
     if (!this.warned.has(task.workloadKey)) {

@@ -9,5 +9,10 @@ export interface Measurer {
   /** The target the measurer measures on (its templates and this device's limits). */
   readonly target?: TargetSpec;
   measureBatch(task: TuningTask, indices: readonly number[]): Promise<MeasureResult[]>;
+  /**
+   * Build configs of several tasks at once, ahead of their measureBatch (AutoTVM's builder apart from its
+   * runner): a later measureBatch of them finds them built. Optional; never throws for a config.
+   */
+  prebuild?(jobs: readonly { readonly task: TuningTask; readonly index: number }[]): Promise<void>;
   dispose?(): void;
 }

@@ -1,17 +1,9 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MeasureErrorNo } from './measure-error.js';
-import {
-  appendRecords,
-  parseLog,
-  pickBest,
-  RECORD_VERSION,
-  readLog,
-  type TuningRecord,
-  writeBestRecords,
-} from './record.js';
+import { appendRecords, parseLog, pickBest, RECORD_VERSION, readLog, type TuningRecord } from './record.js';
 
 const rec = (over: Partial<TuningRecord> = {}): TuningRecord => ({
   v: RECORD_VERSION,
@@ -73,7 +65,7 @@ describe('tuning records (JSON lines)', () => {
     expect(r.problems).toHaveLength(1);
   });
 
-  it('picks the best error-free record per task and writes the best file atomically', () => {
+  it('picks the best error-free record per task', () => {
     const records = [
       rec({ costsMs: [2] }),
       rec({ costsMs: [0.5], config: { index: 7, knobs: {} } }),
@@ -94,13 +86,6 @@ describe('tuning records (JSON lines)', () => {
     const best = pickBest(records);
     expect(best.size).toBe(2);
     expect(best.get('conv_w|forward|fp32')!.config.index).toBe(7);
-    const dir = tmp();
-    const p = join(dir, 'best.jsonl');
-    writeBestRecords(p, records);
-    expect(readdirSync(dir)).toEqual(['best.jsonl']);
-    const r = readLog(p);
-    expect(r.problems).toEqual([]);
-    expect(r.records).toHaveLength(2);
   });
 
   it('a missing log is empty', () => {

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataFileError, makeDirectorySync } from '@unet3d/core';
-import { RECORD_VERSION, type ReadLogResult, type TuningRecord, taskKeyOf } from '@unet3d/results';
+import { type ReadLogResult, type TuningRecord, taskKeyOf } from '@unet3d/results';
 import { meanCost, measureErrorName } from './measure-error.js';
 
 export {
@@ -66,22 +66,6 @@ export function pickBest(records: readonly TuningRecord[]): Map<string, TuningRe
     if (!cur || c < meanCost(cur)) best.set(k, r);
   }
   return best;
-}
-
-/** Write the best records to `path` atomically: temp file, fsync, rename. */
-export function writeBestRecords(path: string, records: readonly TuningRecord[]): void {
-  makeDirectorySync(dirname(path));
-  const best = [...pickBest(records).values()].sort((a, b) => taskKeyOf(a).localeCompare(taskKeyOf(b)));
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `# best configs per workload|pass|precision, schema v${RECORD_VERSION}\n`);
-    writeSync(fd, best.map((r) => `${serializeRecord(r)}\n`).join(''));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 export { measureErrorName };

@@ -95,6 +95,7 @@ export function transferSamples(
           ...gemmFeatures(r.gemm.kind, r.gemm.m, r.gemm.n, r.gemm.k),
         ],
         score: Number.isFinite(c) ? best / c : 0,
+        ...(taskKeyOf(r) === task.id ? { sameTask: true } : {}),
       });
     }
   }
@@ -113,7 +114,8 @@ export interface TuneTaskOptions {
   history?: readonly TuningRecord[];
   /**
    * Records of another device (the nearest CPU's log): they seed the cost model, including this task's own
-   * records, and this task's best foreign configs are measured first. Never counted as trials here.
+   * records, and this task's best foreign configs that are valid here and not yet measured here are measured
+   * first (foreignSeeds). Only what is measured here counts as a trial.
    */
   foreign?: readonly TuningRecord[];
   transfer?: boolean;
@@ -136,13 +138,56 @@ export interface TuneTaskResult {
   readonly bestCostMs: number;
   readonly trials: number;
   readonly resumed: number;
+  /** Configs of another device's log re-measured first (transfer). */
+  readonly seeded: number;
   readonly stoppedEarly: boolean;
   readonly exhausted: boolean;
   /** The time limit ended this task before its trial budget. */
   readonly timedOut: boolean;
 }
 
-/** AutoTVM's tuner.tune(): the loop of propose → measure → record → update, with resume and early stop. */
+/** The best of a task's measurements (index and mean cost), or undefined index when none succeeded. */
+function bestOf(measured: readonly { index: number; result: MeasureResult }[]): {
+  index: number | undefined;
+  cost: number;
+} {
+  let index: number | undefined;
+  let cost = Number.POSITIVE_INFINITY;
+  for (const p of measured) {
+    const c = meanCost(p.result);
+    if (c < cost) {
+      cost = c;
+      index = p.index;
+    }
+  }
+  return { index, cost };
+}
+
+/**
+ * This task's best configs in another device's records (AutoTVM's transfer: re-measured here before any
+ * other trial): only configs that exist and are valid in this device's space (a 16-wide vector config of an
+ * AVX-512 log is not a config of an AVX2 space), not measured here yet, fastest first, at most `n`.
+ */
+export function foreignSeeds(
+  task: TuningTask,
+  foreign: readonly TuningRecord[],
+  measured: ReadonlySet<number>,
+  n: number,
+): number[] {
+  return recordsForTask(task, foreign)
+    .filter(
+      (p) => Number.isFinite(meanCost(p.result)) && task.space.isValid(p.index) && !measured.has(p.index),
+    )
+    .sort((a, b) => meanCost(a.result) - meanCost(b.result))
+    .slice(0, n)
+    .map((p) => p.index);
+}
+
+/**
+ * AutoTVM's tuner.tune(): the loop of propose → measure → record → update, with resume and early stop.
+ * The time limit is checked before anything else (a task reached after it costs no model fit), and before
+ * every batch; a batch already started finishes.
+ */
 export async function tuneTask(
   task: TuningTask,
   tuner: Tuner,
@@ -151,18 +196,30 @@ export async function tuneTask(
 ): Promise<TuneTaskResult> {
   const history = options.history ?? [];
   const foreign = options.foreign ?? [];
+  const previous = recordsForTask(task, history);
+  const pastDeadline = (): boolean => options.deadline !== undefined && Date.now() >= options.deadline;
+  if (pastDeadline()) {
+    const b = bestOf(previous);
+    return {
+      bestIndex: b.index,
+      bestCostMs: b.cost,
+      trials: previous.length,
+      resumed: previous.length,
+      seeded: 0,
+      stoppedEarly: false,
+      exhausted: false,
+      timedOut: previous.length < options.nTrial,
+    };
+  }
   if (options.transfer !== false)
     tuner.loadTransfer([...transferSamples(task, history), ...transferSamples(task, foreign, true)]);
-  const previous = recordsForTask(task, history);
-  // Warm start from the foreign device: its best configs of this task that we have not measured yet.
-  let seeds =
-    previous.length === 0
-      ? recordsForTask(task, foreign)
-          .filter((p) => Number.isFinite(meanCost(p.result)) && task.space.isValid(p.index))
-          .sort((a, b) => meanCost(a.result) - meanCost(b.result))
-          .slice(0, Math.min(options.batchSize, 4))
-          .map((p) => p.index)
-      : [];
+  // Warm start from the other device: its best configs of this task that were not measured here yet.
+  let seeds = foreignSeeds(
+    task,
+    foreign,
+    new Set(previous.map((p) => p.index)),
+    Math.min(options.batchSize, 4),
+  );
   if (previous.length > 0) {
     tuner.update(
       previous.map((p) => p.index),
@@ -186,13 +243,15 @@ export async function tuneTask(
     });
   progress();
   let timedOut = false;
+  let seeded = 0;
   while (trials < options.nTrial) {
-    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+    if (pastDeadline()) {
       timedOut = true;
       break;
     }
     const want = Math.min(options.batchSize, options.nTrial - trials);
     const batch = seeds.length > 0 ? seeds.slice(0, want) : tuner.nextBatch(want);
+    if (seeds.length > 0) seeded = batch.length;
     seeds = [];
     if (batch.length === 0) {
       exhausted = true;
@@ -223,6 +282,7 @@ export async function tuneTask(
     bestCostMs: tuner.bestCost,
     trials,
     resumed: previous.length,
+    seeded,
     stoppedEarly,
     exhausted,
     timedOut,

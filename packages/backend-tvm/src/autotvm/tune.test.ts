@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convSpec, convWorkload, shape5d } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
 import { cudaTarget } from '../targets/cuda/cuda-target.js';
 import { SyntheticMeasurer } from '../testing/synthetic-measure.js';
+import { defaultConfig } from './default-config.js';
 import { ApplyHistoryBest } from './history-best.js';
 import { readLog, taskKeyOf } from './record.js';
 import { createTask } from './task.js';
@@ -32,7 +33,7 @@ const gpuHere = await import('@unet3d/cuda').then(
 );
 
 describe('tuneWorkloads (synthetic measurer)', () => {
-  it('logs every trial, resumes after a kill without re-measuring, and writes best records', async () => {
+  it('logs every trial, resumes after a kill without re-measuring, and writes no summary beside the log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tvm-tune-'));
     const logPath = join(dir, 'log.jsonl');
     const base = {
@@ -69,11 +70,11 @@ describe('tuneWorkloads (synthetic measurer)', () => {
     await tuneWorkloads({ ...base, budget: 40, measurer: m3 });
     expect(m3.measured).toBe(0);
 
-    // Best records apply; a workload without records falls back to the default with one warning.
-    const best = readLog(s2.bestPath).records;
-    expect(best).toHaveLength(1);
+    // Only the log is written; its best record applies; a workload without records falls back to the
+    // default with one warning.
+    expect(readdirSync(dir)).toEqual(['log.jsonl']);
     const warnings: string[] = [];
-    const h = ApplyHistoryBest.fromLogs([s2.bestPath], (m) => warnings.push(m));
+    const h = ApplyHistoryBest.fromLogs([logPath], (m) => warnings.push(m));
     const chosen = h.query(createTask(w1, 'forward', 'fp32', cudaTarget()));
     expect(chosen.source).toBe('history');
     expect(chosen.costMs).toBeCloseTo(s2.tasks[0]!.bestCostMs);
@@ -128,6 +129,48 @@ describe('tuneWorkloads (synthetic measurer)', () => {
     });
     expect(flat.tasks[0]!.stoppedEarly).toBe(true);
     expect(flat.tasks[0]!.trials).toBeLessThan(40);
+  });
+
+  it('the weighted schedule times every fallback once, then tunes the largest share first; unused tasks are left alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tvm-tune-'));
+    const logPath = join(dir, 'log.jsonl');
+    const t = (w: typeof w1, pass: 'forward' | 'backwardFilter') => createTask(w, pass, 'fp32', cudaTarget());
+    // The same landscape scaled per task: w1's weight gradient costs 3×, w2's forward 2×, w1's forward 1×;
+    // w2's weight gradient never runs in the iteration (0 uses).
+    const scale = new Map([
+      [t(w1, 'forward').id, 1],
+      [t(w1, 'backwardFilter').id, 3],
+      [t(w2, 'forward').id, 2],
+      [t(w2, 'backwardFilter').id, 5],
+    ]);
+    const plans: number[][] = [];
+    const s = await tuneWorkloads({
+      workloads: [w1, w2],
+      passes: ['forward', 'backwardFilter'],
+      precision: 'fp32',
+      logPath,
+      tuner: 'random',
+      seed: 2,
+      budget: 8,
+      batchSize: 4,
+      schedule: 'weighted',
+      taskUses: new Map([[`${t(w2, 'backwardFilter').workloadKey}|backwardFilter`, 0]]),
+      measurer: new SyntheticMeasurer((v, task) => cost(v) * scale.get(task.id)!),
+      onPlan: (plan) => plans.push(plan.map((p) => p.trials)),
+    });
+    const recs = readLog(logPath).records;
+    const used = [t(w1, 'forward'), t(w1, 'backwardFilter'), t(w2, 'forward')];
+    // First the fallback of each used task, once, in layer order.
+    expect(recs.slice(0, 3).map((r) => [taskKeyOf(r), r.tuner, r.config.index])).toEqual(
+      used.map((task) => [task.id, 'fallback', defaultConfig(task).index]),
+    );
+    // Then the tasks by share: 3×, 2×, 1×; each up to its budget of 8 (the fallback counted).
+    const order = [...new Set(recs.slice(3).map((r) => taskKeyOf(r)))];
+    expect(order).toEqual([used[1]!.id, used[2]!.id, used[0]!.id]);
+    for (const task of used) expect(recs.filter((r) => taskKeyOf(r) === task.id)).toHaveLength(8);
+    expect(recs.some((r) => taskKeyOf(r) === t(w2, 'backwardFilter').id)).toBe(false);
+    expect(plans).toEqual([[7, 7, 7]]);
+    expect(s.tasks.map((x) => x.trials)).toEqual([8, 8, 8, 0]);
   });
 
   it.skipIf(gpuHere)(

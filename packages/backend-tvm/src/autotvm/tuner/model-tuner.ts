@@ -11,6 +11,12 @@ export interface ModelTunerOptions {
   /** Measurements (of this task) before the model is trusted. */
   minTrain: number;
   nEstimators: number;
+  /**
+   * Most transfer samples kept (a seeded subset beyond it): the random forest's training time grows faster
+   * than linearly with samples (about 1 s at 250, 9 s at 1000 on one core), and a tune with a time limit
+   * cannot spend it per task.
+   */
+  maxTransfer: number;
   sa: Partial<SaOptions>;
 }
 
@@ -19,6 +25,7 @@ export const DEFAULT_MODEL_TUNER: ModelTunerOptions = {
   epsilon: 0.05,
   minTrain: 16,
   nEstimators: 24,
+  maxTransfer: 256,
   sa: { parallel: 64, steps: 80, earlyStop: 25 },
 };
 
@@ -27,7 +34,9 @@ export const DEFAULT_MODEL_TUNER: ModelTunerOptions = {
  * model: configs are featurised (knob features + workload features), the model is fitted on every measured
  * config (target: throughput normalised to the best so far, failures 0) plus any transfer samples from
  * similar workloads, simulated annealing over the model picks the `planSize` most promising unvisited
- * configs, and batches are drawn from that plan with epsilon-greedy random exploration.
+ * configs, and batches are drawn from that plan with epsilon-greedy random exploration. The model is fitted
+ * when a batch is asked for (never in `update` or `loadTransfer`), so replaying a log or a time limit that
+ * has passed costs no fit.
  */
 export class ModelTuner extends Tuner {
   readonly name = 'model-rf';
@@ -43,8 +52,17 @@ export class ModelTuner extends Tuner {
   }
 
   override loadTransfer(samples: readonly TransferSample[]): void {
-    this.transfer = [...samples];
-    if (this.transfer.length >= this.opts.minTrain) this.fit();
+    // Samples of this very task (another device's log) first, then a seeded subset of the rest (partial
+    // Fisher–Yates), so that a fit stays cheap whatever the size of the logs.
+    const max = this.opts.maxTransfer;
+    const own = samples.filter((s) => s.sameTask).slice(0, max);
+    const rest = samples.filter((s) => !s.sameTask);
+    const room = max - own.length;
+    for (let i = 0; rest.length > room && i < room; i++) {
+      const j = i + this.rng.int(rest.length - i);
+      [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+    }
+    this.transfer = [...own, ...rest.slice(0, room)];
   }
 
   features(index: number): number[] {
@@ -58,6 +76,7 @@ export class ModelTuner extends Tuner {
   }
 
   nextBatch(n: number): number[] {
+    if (this.refitDue()) this.fit();
     const taken = new Set<number>();
     const out: number[] = [];
     const nRandom = this.model ? Math.floor(n * this.opts.epsilon + this.rng.next()) : n;
@@ -71,16 +90,14 @@ export class ModelTuner extends Tuner {
     return out;
   }
 
-  protected override afterUpdate(): void {
+  /** Enough data for a model, and none yet, or half a plan measured since the last fit, or the plan used up. */
+  private refitDue(): boolean {
     const successes = this.observed.filter((o) => Number.isFinite(o.cost)).length;
-    if (successes + this.transfer.length < this.opts.minTrain) return;
-    if (
-      this.model &&
-      this.observed.length - this.fittedAt < Math.max(1, this.opts.planSize / 2) &&
-      this.plan.length > 0
-    )
-      return;
-    this.fit();
+    if (successes + this.transfer.length < this.opts.minTrain) return false;
+    if (!this.model) return true;
+    return (
+      this.observed.length - this.fittedAt >= Math.max(1, this.opts.planSize / 2) || this.plan.length === 0
+    );
   }
 
   private fit(): void {

@@ -14,6 +14,8 @@ export interface TransferSample {
   readonly features: readonly number[];
   /** Normalised throughput in [0, 1] within its own workload. */
   readonly score: number;
+  /** A measurement of the tuned task itself (on another device): kept first when samples are capped. */
+  readonly sameTask?: boolean;
 }
 
 /**

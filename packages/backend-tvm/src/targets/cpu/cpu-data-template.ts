@@ -242,10 +242,15 @@ export const dataTemplate: CpuConvTemplate = {
     return undefined;
   },
   generate: (p, v, name) => generateData(p, v, name),
+  // Register blocking from the CPU's limits: the widest vector that the output rows fill; nv = registers / 8
+  // vectors of columns (2 with AVX2's 16 registers, 4 with AVX-512's 32), no more than the row needs; then
+  // the largest channel block whose cb × nv accumulators, nv loaded vectors and one broadcast weight fit.
+  // Measured within ~1.5× of the best tuned config on the scaled network's big tasks with AVX2 and AVX-512
+  // (scripts/fallback-vs-best.ts).
   fallback(p, limits) {
     const vl = Math.max(...limits.vectorWidths.filter((w) => w <= Math.max(4, maxCols(p))));
     const cols = maxCols(p);
-    const nv = Math.max(1, Math.min(limits.registers >= 32 ? 4 : 2, Math.ceil(cols / vl)));
+    const nv = Math.max(1, Math.min(4, Math.floor(limits.registers / 8), Math.ceil(cols / vl)));
     const cbs = [1, 2, 3, 4, 6, 8, 12, 16, 24].filter(
       (c) => c * nv + nv + 1 <= limits.registers && c <= Math.max(1, p.mChannels),
     );

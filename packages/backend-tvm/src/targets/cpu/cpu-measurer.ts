@@ -70,7 +70,10 @@ export class CpuMeasurer implements Measurer {
     const threads = this.options.threads ?? features.cores;
     this.target = cpuTarget(this.options.limits ?? cpuLimitsFromFeatures(features));
     this.provenance = {
-      device: `${features.modelName} (${features.cores} cores)`,
+      // The identity slug (e.g. cpu-amd-zen4-avx512-2c, after any UNET3D_CPU_FEATURES override): what the
+      // tvm-cpu backend compares to tell configs tuned here from transferred ones. Older logs hold the model
+      // name ("AMD EPYC (2 cores)") here; they are read the same way and count as another device.
+      device: features.slug,
       driver: `${compiler.path} ${compiler.version}`,
       cuda: 'none',
       commit: this.options.commit,
@@ -167,6 +170,31 @@ export class CpuMeasurer implements Measurer {
       };
     }
     return results.map((r) => r ?? fail(MeasureErrorNo.UNKNOWN_ERROR, 'not measured', t0));
+  }
+
+  /** Build configs of several tasks in parallel into the shared-object cache (failures are left to measureBatch). */
+  async prebuild(jobs: readonly { readonly task: TuningTask; readonly index: number }[]): Promise<void> {
+    const kernels: CpuKernelSource[] = [];
+    for (const { task, index } of jobs) {
+      try {
+        kernels.push(instantiate(task as TuningTask<CpuKernelSource>, index).kernel);
+      } catch {
+        // An invalid config: its measureBatch reports it.
+      }
+    }
+    await buildMany(
+      kernels.map((kernel) => ({
+        name: kernel.name,
+        source: kernel.source,
+        flags: [...kernel.flags],
+        openmp: true,
+      })),
+      {
+        timeoutMs: this.options.buildTimeoutMs,
+        parallelism: this.options.buildParallelism ?? this.target.limits.threads,
+        ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+      },
+    );
   }
 
   dispose(): void {

@@ -46,7 +46,10 @@ export function cpuTarget(limits: CpuLimits): TargetSpec<CpuLimits, CpuKernelSou
   };
 }
 
-/** This CPU's results folder name (e.g. `cpu-amd-epyc-2c`), from detected features: opens no device. */
+/**
+ * This CPU's identity slug (e.g. `cpu-amd-zen4-avx512-2c`, after any UNET3D_CPU_FEATURES override): the folder
+ * of its tuning logs and what its records' `device` field says. From detected features: opens no device.
+ */
 export function cpuSlug(): string {
   return detectCpuFeatures().slug;
 }

@@ -170,6 +170,9 @@ export const wgradTemplate: CpuConvTemplate = {
     return undefined;
   },
   generate: (p, v, name) => generateWgrad(p, v, name),
+  // Register blocking from the CPU's limits: the widest vector the output rows fill, and the cb × ccb tile
+  // with the most FMAs per load whose accumulators fit `limits.registers` (so AVX2's 16 registers get a
+  // smaller tile than AVX-512's 32). Checked against tuned configs by scripts/fallback-vs-best.ts.
   fallback(p, limits) {
     const vl = Math.max(...limits.vectorWidths.filter((w) => w <= Math.max(4, p.outSpatial[2])));
     const KW = p.kernel[2];

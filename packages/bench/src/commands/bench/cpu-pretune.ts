@@ -1,11 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from '@unet3d/core';
-import { deviceSlug } from '@unet3d/results';
+import { detectCpuFeatures } from '@unet3d/native';
 import { execa } from 'execa';
 import { cheapUnavailability } from '../../backends.js';
 import { watchdogFor } from './parent-watchdog.js';
-import { hostInfo } from './provenance.js';
 import type { RowJob } from './row-job.js';
 
 /** The CPU tuned backend whose rows get a time-boxed tune first when this CPU has no tuning log. */
@@ -28,19 +25,18 @@ export function parseDurationSeconds(value: string, what = '--tune-budget'): num
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
-/** This CPU's folder of tuning logs (results/tuning/<cpu-slug>/, the slug as `results/<device>/`). */
-export function cpuTuningDirHere(resultsRoot: string): string {
-  const host = hostInfo();
-  return join(resultsRoot, 'tuning', deviceSlug({ kind: 'cpu', name: host.cpuModel, cores: host.cores }));
-}
+type TuningLogsModule = typeof import('@unet3d/backend-tvm/tuning-logs');
 
-/** Tuning logs in a folder: `*.jsonl`, the `.best.jsonl` summaries left out. */
-export function tuningLogsIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.jsonl') && !n.endsWith('.best.jsonl'))
-    .sort()
-    .map((n) => join(dir, n));
+/**
+ * The tuning-log finder of @unet3d/backend-tvm (folders only: no compiler, no backend), or undefined where
+ * that optional package is not installed (then no row can run on tvm-cpu either).
+ */
+export async function tuningLogFinder(): Promise<TuningLogsModule | undefined> {
+  try {
+    return await import('@unet3d/backend-tvm/tuning-logs');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -57,25 +53,60 @@ export function jobOnTunedCpu(jobs: readonly RowJob[]): RowJob | undefined {
 export type PreTunePlan =
   | { readonly kind: 'none' }
   | { readonly kind: 'skip'; readonly note: string }
-  | { readonly kind: 'tune'; readonly job: RowJob; readonly logDir: string; readonly budgetS: number };
+  | {
+      readonly kind: 'tune';
+      readonly job: RowJob;
+      /** This CPU's identity slug and its (empty) folder of tuning logs. */
+      readonly slug: string;
+      readonly logDir: string;
+      readonly budgetS: number;
+    };
 
-/** Whether a tune must run before the rows (a row on tvm-cpu, no log for this CPU, a budget > 0). */
-export function planPreTune(jobs: readonly RowJob[], resultsRoot: string, budgetS: number): PreTunePlan {
+/**
+ * Whether a tune must run before the rows: a row on tvm-cpu, no log for this CPU's identity (another
+ * identity's log never counts: it may only seed the tune), a budget > 0, and no `--tuning-from` (which
+ * applies the named identity's log instead; a name without logs is a ConfigError, before anything runs).
+ */
+export async function planPreTune(
+  jobs: readonly RowJob[],
+  resultsRoot: string,
+  budgetS: number,
+  tuningFrom?: string,
+): Promise<PreTunePlan> {
+  const finder = await tuningLogFinder();
+  if (tuningFrom !== undefined) {
+    if (!finder)
+      throw new ConfigError(
+        '--tuning-from needs @unet3d/backend-tvm',
+        'install it, or leave --tuning-from out',
+      );
+    finder.tuningFromLogs(resultsRoot, tuningFrom);
+  }
   const job = jobOnTunedCpu(jobs);
-  if (!job) return { kind: 'none' };
-  const logDir = cpuTuningDirHere(resultsRoot);
-  const logs = tuningLogsIn(logDir);
-  if (logs.length > 0) return { kind: 'none' };
+  if (!job || !finder) return { kind: 'none' };
+  if (tuningFrom !== undefined) {
+    return {
+      kind: 'skip',
+      note: `Row ${job.row.id}: --tuning-from ${tuningFrom}: ${TUNED_CPU_BACKEND} applied that CPU's tuning log (configs measured there, not here); no tune ran.`,
+    };
+  }
+  const slug = detectCpuFeatures().slug;
+  const logDir = finder.cpuTuningDir(resultsRoot, slug);
+  if (finder.tuningLogsIn(logDir).length > 0) return { kind: 'none' };
   if (budgetS <= 0) {
     return {
       kind: 'skip',
-      note: `Row ${job.row.id}: no tuning log for this CPU in ${logDir} and --tune-budget 0: ${TUNED_CPU_BACKEND} ran its untuned fallback configs.`,
+      note: `Row ${job.row.id}: no tuning log for this CPU (${slug}) in ${logDir} and --tune-budget 0: ${TUNED_CPU_BACKEND} ran its untuned fallback configs.`,
     };
   }
-  return { kind: 'tune', job, logDir, budgetS };
+  return { kind: 'tune', job, slug, logDir, budgetS };
 }
 
-/** The `unet3d tune` arguments of a pre-bench tune: the row's model, patch and batch, within the budget. */
+/**
+ * The `unet3d tune` arguments of a pre-bench tune: the row's model, patch and batch, within the budget, on
+ * the weighted schedule (every task's fallback timed once, then trials where the iteration spends its time;
+ * the nearest identity's best configs that are valid here re-measured first).
+ */
 export function preTuneArgs(plan: Extract<PreTunePlan, { kind: 'tune' }>, resultsRoot: string): string[] {
   const { job } = plan;
   return [
@@ -86,6 +117,8 @@ export function preTuneArgs(plan: Extract<PreTunePlan, { kind: 'tune' }>, result
     job.row.model,
     '--time-limit',
     `${Math.max(1, Math.round(plan.budgetS))}s`,
+    '--schedule',
+    'weighted',
     '--input',
     job.patch.join(','),
     '--batch',
@@ -130,7 +163,7 @@ export async function runPreTune(
   const args = preTuneArgs(plan, resultsRoot);
   const shown = `unet3d ${args.join(' ')}`;
   const bin = process.argv[1];
-  const where = `Row ${plan.job.row.id}: no tuning log for this CPU in ${plan.logDir}`;
+  const where = `Row ${plan.job.row.id}: no tuning log for this CPU (${plan.slug}) in ${plan.logDir}`;
   const cli = options.cli ?? (bin ? [...process.execArgv, bin] : undefined);
   if (!cli) return { ok: false, note: `${where}; the tune could not start (no CLI entry point)` };
   process.stderr.write(`${where}: tuning first, at most ${plan.budgetS} s (${shown})\n`);

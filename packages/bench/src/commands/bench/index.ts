@@ -80,6 +80,10 @@ export function register(program: Command): void {
       'time box of a tune run first when a row will use tvm-cpu and this CPU has no tuning log (default 3m; e.g. 90s; 0: no tune)',
       (v) => parseDurationSeconds(v, '--tune-budget'),
     )
+    .option(
+      '--tuning-from <slug>',
+      "row 4 on tvm-cpu applies this CPU identity's tuning log (results/tuning/<slug>/, e.g. cpu-amd-zen4-avx512-2c) instead of this CPU's; recorded as transferred",
+    )
     .option('--json', 'print the results path and a summary as JSON on stdout (progress stays on stderr)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (opts: BenchOptions, cmd: Command) => {

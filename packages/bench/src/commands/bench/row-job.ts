@@ -33,6 +33,8 @@ export interface RowJob {
   readonly seed: number;
   /** The results root (`--results`): where a tuned backend finds this machine's tuning logs (results/tuning/). */
   readonly resultsRoot?: string;
+  /** A CPU identity slug whose tuning logs the tuned CPU backend applies instead of this CPU's (`--tuning-from`). */
+  readonly tuningFrom?: string;
   /** Test hook: the child kills itself (SIGKILL, as the OOM killer would) after warm-up. */
   readonly injectCrash?: boolean;
 }

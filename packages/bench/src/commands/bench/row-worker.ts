@@ -49,7 +49,10 @@ export async function measureRow(job: RowJob): Promise<RowOutcome> {
   try {
     opened = await openFirstBackend(job.candidates, {
       mathMode: job.mathMode,
-      ...(job.resultsRoot !== undefined ? { extra: { results: job.resultsRoot } } : {}),
+      extra: {
+        ...(job.resultsRoot !== undefined ? { results: job.resultsRoot } : {}),
+        ...(job.tuningFrom !== undefined ? { tuningFrom: job.tuningFrom } : {}),
+      },
     });
   } catch (err) {
     const failures = err instanceof BackendUnavailableError ? err.failures : [];

@@ -131,10 +131,11 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
     const gpu = probeNvidiaDriverHere().present;
     const env = gpu ? await cudaChildEnvIfPresent() : {};
     const tuneBudget = state.opts.tuneBudget ?? DEFAULT_TUNE_BUDGET_S;
-    const preTune = planPreTune(
+    const preTune = await planPreTune(
       toMeasure.map((i) => state.jobs[i]!),
       state.opts.results,
       tuneBudget,
+      state.opts.tuningFrom,
     );
     if (preTune.kind === 'skip') state.sessionNotes.push(preTune.note);
     if (preTune.kind === 'tune' && !interruption.signal) {

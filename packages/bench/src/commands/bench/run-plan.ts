@@ -27,6 +27,8 @@ export interface BenchOptions {
   resume?: string;
   /** Time box (s) of the tune run first when a row will use tvm-cpu and this CPU has no log; 0: none. */
   tuneBudget?: number;
+  /** `--tuning-from <slug>`: row 4 on tvm-cpu applies that CPU identity's tuning log (and no pre-tune runs). */
+  tuningFrom?: string;
   /** Print the results path and a summary as JSON on stdout. */
   json?: boolean;
 }
@@ -60,6 +62,7 @@ export function planJobs(opts: BenchOptions, backends: BackendsOption): RowJob[]
     quick: opts.quick,
     seed: opts.seed,
     resultsRoot: opts.results,
+    ...(opts.tuningFrom !== undefined ? { tuningFrom: opts.tuningFrom } : {}),
     ...(opts.injectCrash === row.id ? { injectCrash: true } : {}),
   }));
 }

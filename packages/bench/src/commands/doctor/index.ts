@@ -32,7 +32,7 @@ export function register(program: Command): void {
         identity: identitySection(features),
         kernels: kernelsSection(features),
         roofs: await roofsSection(),
-        tuning: await tuningSection(opts.results, features.slug),
+        tuning: await tuningSection(opts.results, features.identity, features.slug),
         gpu: await gpuSection(),
         quiet,
       };

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tuneWorkloads } from '@unet3d/backend-tvm';
@@ -6,10 +6,10 @@ import { SyntheticMeasurer } from '@unet3d/backend-tvm/testing';
 import { convSpec, convWorkload } from '@unet3d/core';
 import { flopsAnalytic } from '@unet3d/report';
 import { sampleRun } from '@unet3d/report/testing';
-import { deviceSlug } from '@unet3d/results';
+import { deviceFolderSlug, deviceSlug } from '@unet3d/results';
 import { describe, expect, it } from 'vitest';
 import { runReportCommand } from './run-report.js';
-import { tuningLogsFor } from './tuning-logs.js';
+import { tuningLogsFor, tuningSlugOf } from './tuning-logs.js';
 
 describe('tuning convergence in the report', () => {
   it('finds the device’s tuning logs and renders best-so-far GFLOP/s against trials', async () => {
@@ -48,6 +48,30 @@ describe('tuning convergence in the report', () => {
     expect(names).toContain('tuning-convergence.png');
     const md = await readFile(join(root, slug, 'report', 'report.md'), 'utf8');
     expect(md).toMatch(/Tuning convergence of the tuned backend: .*48 trials/);
+  });
+
+  it('a CPU run finds the logs its tuned row applied (configSources), else its device folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'unet3d-tuning-report-'));
+    const run = sampleRun({ analytic: flopsAnalytic(), device: 'cpu', patch: [16, 32, 32] });
+    const logOf = async (slug: string): Promise<string> => {
+      await mkdir(join(root, 'tuning', slug), { recursive: true });
+      await writeFile(join(root, 'tuning', slug, 'scaled-fp32.jsonl'), '');
+      return join(root, 'tuning', slug, 'scaled-fp32.jsonl');
+    };
+    const zen3 = await logOf('cpu-amd-zen3-avx2-2c');
+    const zen4 = await logOf('cpu-amd-zen4-avx512-2c');
+    const legacy = await logOf(deviceFolderSlug(run.provenance.device));
+    const withSources = (configSources: Record<string, unknown>) => ({
+      ...run,
+      rows: run.rows.map((r) => (r.paperRow === 4 ? { ...r, backendDetails: { configSources } } : r)),
+    });
+    const from = withSources({ here: 'cpu-amd-zen3-avx2-2c', from: 'cpu-amd-zen4-avx512-2c' });
+    expect(tuningSlugOf(from)).toBe('cpu-amd-zen4-avx512-2c');
+    expect((await tuningLogsFor(root, from))?.sources).toEqual([zen4]);
+    const here = withSources({ here: 'cpu-amd-zen3-avx2-2c', from: null });
+    expect((await tuningLogsFor(root, here))?.sources).toEqual([zen3]);
+    // A run that recorded neither: the folder of its device (here a run without an identity: its name).
+    expect((await tuningLogsFor(root, run))?.sources).toEqual([legacy]);
   });
 
   it('has nothing to add without a tuning folder', async () => {

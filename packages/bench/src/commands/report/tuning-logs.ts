@@ -1,27 +1,41 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { TuningTrial } from '@unet3d/report';
-import { type BenchRun, deviceSlug, readLog } from '@unet3d/results';
+import { type BenchRun, deviceFolderSlug, deviceSlug, readLog } from '@unet3d/results';
 
 /**
- * The tuned backend's logs for a run's device: results/tuning/<device-slug>/*.jsonl (the `.best.jsonl`
- * summaries excluded), read with @unet3d/results' tuning-log reader (no backend loaded). None (or no tuning folder) → undefined.
+ * The identity whose tuning logs a run's tuned backend applied: the slug its row recorded
+ * (`backendDetails.configSources`: the `--tuning-from` identity, else this CPU's), else the run's device
+ * folder (a CPU's identity slug, or the model-name slug of a run from before identities; a GPU's name).
+ */
+export function tuningSlugOf(run: BenchRun): string {
+  for (const row of run.rows) {
+    const sources = row.backendDetails['configSources'] as { here?: unknown; from?: unknown } | undefined;
+    if (typeof sources?.from === 'string') return sources.from;
+    if (typeof sources?.here === 'string') return sources.here;
+  }
+  const { device } = run.provenance;
+  return device.kind === 'cpu'
+    ? deviceFolderSlug(device)
+    : deviceSlug({ kind: device.kind, name: device.name, cores: device.cores ?? undefined });
+}
+
+/**
+ * The tuned backend's logs for a run: results/tuning/<tuningSlugOf(run)>/*.jsonl, found by
+ * @unet3d/backend-tvm's finder (folders only, no backend loaded) and read with @unet3d/results' reader.
+ * None, no tuning folder, or no @unet3d/backend-tvm installed → undefined.
  */
 export async function tuningLogsFor(
   resultsRoot: string,
   run: BenchRun,
 ): Promise<{ records: TuningTrial[]; sources: string[] } | undefined> {
-  const { device } = run.provenance;
-  const slug = deviceSlug({ kind: device.kind, name: device.name, cores: device.cores ?? undefined });
-  const dir = join(resultsRoot, 'tuning', slug);
-  let names: string[];
+  let finder: typeof import('@unet3d/backend-tvm/tuning-logs');
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl') && !n.endsWith('.best.jsonl')).sort();
+    finder = await import('@unet3d/backend-tvm/tuning-logs');
   } catch {
     return undefined;
   }
-  if (names.length === 0) return undefined;
+  const sources = finder.tuningLogsOf(resultsRoot, tuningSlugOf(run));
+  if (sources.length === 0) return undefined;
   const records: TuningTrial[] = [];
-  for (const name of names) records.push(...readLog(join(dir, name)).records);
-  return { records, sources: names.map((n) => join(dir, n)) };
+  for (const path of sources) records.push(...readLog(path).records);
+  return { records, sources };
 }

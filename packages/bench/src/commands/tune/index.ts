@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import type { PlannedTask, TuneSchedule } from '@unet3d/backend-tvm';
 import { ConfigError, DeviceError, type MathMode } from '@unet3d/core';
+import { detectCpuFeatures } from '@unet3d/native';
 import { deviceSlug, readLog, type TuningRecord } from '@unet3d/results';
 import type { Command } from 'commander';
 import { parseMathMode, parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
@@ -23,6 +25,8 @@ interface TuneOptions {
   results: string;
   repeats: number;
   threads?: number;
+  tuningFrom?: string;
+  schedule?: string;
 }
 
 /** `unet3d tune`: AutoTVM-style tuning of every conv workload and pass of a network, logged as JSON lines. */
@@ -57,6 +61,14 @@ export function register(program: Command): void {
       '--log <path>',
       'tuning log (default results/tuning/<device>/<model>-<precision>.jsonl); resumed if present',
     )
+    .option(
+      '--tuning-from <slug>',
+      "start from this CPU identity's tuning log (results/tuning/<slug>/): its best configs valid here are re-measured first and seed the cost model (default: the nearest identity's, when this CPU has no log)",
+    )
+    .option(
+      '--schedule <name>',
+      "even (every task its --budget, in layer order) or weighted (each task's fallback timed once, then trials in proportion to its share of the iteration time, largest first); default weighted with --time-limit, else even",
+    )
     .option('--input <D,H,W>', 'patch (default 64,128,128)', parsePatch)
     .option('--batch <n>', 'batch size', (v) => parsePositiveInt(v, '--batch'), 1)
     .option('--results <dir>', 'results root folder', 'results')
@@ -76,6 +88,26 @@ async function gpuUsable(): Promise<boolean> {
   }
 }
 
+function parseSchedule(value: string | undefined, timeLimited: boolean): TuneSchedule {
+  if (value === undefined) return timeLimited ? 'weighted' : 'even';
+  if (value === 'even' || value === 'weighted') return value;
+  throw new ConfigError(`unknown --schedule '${value}'`, 'use --schedule even or --schedule weighted');
+}
+
+/** One line of a weighted plan: how many tasks get trials, and the largest ones with their shares. */
+export function planLine(plan: readonly PlannedTask[], round: number): string {
+  const total = plan.reduce((s, p) => s + p.shareMs, 0);
+  const go = plan.filter((p) => p.trials > 0);
+  const trials = go.reduce((s, p) => s + p.trials, 0);
+  const share = go.reduce((s, p) => s + p.shareMs, 0);
+  const pct = (ms: number): string => `${total > 0 ? ((100 * ms) / total).toFixed(0) : '0'}%`;
+  const top = go
+    .slice(0, 3)
+    .map((p) => `${p.id.split('|').slice(0, 2).join(' ')} ${pct(p.shareMs)} → ${p.trials}`)
+    .join('; ');
+  return `plan, round ${round}: ${trials} trials over ${go.length} of ${plan.length} tasks (${pct(share)} of the iteration's conv time)${top ? `, largest: ${top}` : ''}; the rest keep their configs`;
+}
+
 function parseTarget(value: string | undefined): TargetName | undefined {
   if (value === undefined) return undefined;
   if (value === 'cpu' || value === 'cuda') return value;
@@ -92,8 +124,10 @@ async function runTune(opts: TuneOptions): Promise<void> {
   if (!(tvm.TUNER_NAMES as readonly string[]).includes(opts.tuner)) {
     throw new ConfigError(`unknown tuner '${opts.tuner}'`, `use one of ${tvm.TUNER_NAMES.join(', ')}`);
   }
-  const workloads = tvm.networkConvWorkloads(model, opts.batch, opts.input ?? [64, 128, 128]);
+  const input = opts.input ?? [64, 128, 128];
+  const workloads = tvm.networkConvWorkloads(model, opts.batch, input);
   const budget = opts.budget ?? (target === 'cpu' ? 64 : 200);
+  const schedule = parseSchedule(opts.schedule, deadlineMs !== undefined);
   let measurer: import('@unet3d/backend-tvm').Measurer;
   let logPath: string;
   let foreign: TuningRecord[] | undefined;
@@ -104,16 +138,21 @@ async function runTune(opts: TuneOptions): Promise<void> {
         `the CPU target tunes fp32 only, got '${opts.precision}'`,
         'use --precision fp32',
       );
-    const slug = tvm.cpuSlug();
-    logPath = opts.log ?? join(opts.results, 'tuning', slug, `${model}-${opts.precision}.jsonl`);
-    if (tvm.tuningLogsIn(tvm.cpuTuningDir(opts.results, slug)).length === 0 && opts.log === undefined) {
-      const near = tvm.nearestCpuWithLogs(opts.results, slug);
-      if (near) {
-        foreign = near.logs.flatMap((p) => readLog(p).records);
-        notes.push(
-          `no tuning log for ${slug} yet: starting from ${foreign.length} records of ${near.slug} (transfer)`,
-        );
-      }
+    const here = detectCpuFeatures();
+    logPath = opts.log ?? join(tvm.cpuTuningDir(opts.results, here.slug), `${model}-${opts.precision}.jsonl`);
+    // Transfer: the named identity's log, else (this identity has no log yet) the nearest identity's. Its
+    // records seed the tune; only what is measured here is logged.
+    const from =
+      opts.tuningFrom !== undefined
+        ? { slug: opts.tuningFrom, logs: tvm.tuningFromLogs(opts.results, opts.tuningFrom) }
+        : opts.log === undefined && tvm.tuningLogsOf(opts.results, here.slug).length === 0
+          ? tvm.nearestCpuWithLogs(opts.results, here.identity)
+          : undefined;
+    if (from) {
+      foreign = from.logs.flatMap((p) => readLog(p).records);
+      notes.push(
+        `${opts.tuningFrom !== undefined ? '--tuning-from' : `no tuning log for ${here.slug} yet: nearest identity`} ${from.slug}: its best configs valid here are re-measured first and its ${foreign.length} records seed the cost model (transfer)`,
+      );
     }
     measurer = new tvm.CpuMeasurer({
       seed: opts.seed,
@@ -122,6 +161,8 @@ async function runTune(opts: TuneOptions): Promise<void> {
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
     });
   } else {
+    if (opts.tuningFrom !== undefined)
+      throw new ConfigError('--tuning-from is for --target cpu', 'leave it out with --target cuda');
     if (!(await gpuUsable())) {
       throw new DeviceError(
         '--target cuda: no usable CUDA GPU here',
@@ -147,7 +188,7 @@ async function runTune(opts: TuneOptions): Promise<void> {
   });
   for (const n of notes) reporter.note(n);
   reporter.note(
-    `tuning ${workloads.length} workloads × ${passes} passes of '${model}' on ${target} (${measurer.provenance.device}), ${budget} trials each${opts.timeLimit ? `, time limit ${opts.timeLimit}` : ''} → ${logPath}`,
+    `tuning ${workloads.length} workloads × ${passes} passes of '${model}' on ${target} (${measurer.provenance.device}), ${schedule === 'weighted' ? `weighted by share of the iteration time, at most ${budget} trials a task` : `${budget} trials each`}${opts.timeLimit ? `, time limit ${opts.timeLimit}` : ''} → ${logPath}`,
   );
   const trialsByTask = new Map<string, number>();
   const order: string[] = [];
@@ -165,6 +206,9 @@ async function runTune(opts: TuneOptions): Promise<void> {
       measurer,
       ...(deadlineMs !== undefined ? { deadline: deadlineMs } : {}),
       ...(foreign ? { foreign } : {}),
+      schedule,
+      taskUses: tvm.networkConvTaskUses(model, opts.batch, input),
+      onPlan: (plan, round) => reporter.note(planLine(plan, round)),
       onProgress: (p) => {
         if (!trialsByTask.has(p.task.id)) order.push(p.task.id);
         trialsByTask.set(p.task.id, p.trials);
@@ -195,10 +239,8 @@ async function runTune(opts: TuneOptions): Promise<void> {
     const task = t.id;
     const best = Number.isFinite(t.bestCostMs) ? `${t.bestCostMs.toFixed(3)} ms` : '-';
     process.stdout.write(
-      `${task}\tbest ${best}\t${t.trials} trials (${t.resumed} resumed)${t.timedOut ? ' [time limit]' : ''}\n`,
+      `${task}\tbest ${best}\t${t.trials} trials (${t.resumed} resumed${t.seeded ? `, ${t.seeded} transferred configs re-measured` : ''})${t.timedOut ? ' [time limit]' : ''}\n`,
     );
   }
-  process.stdout.write(
-    `log: ${summary.logPath}\nbest: ${summary.bestPath}\ntuning time: ${minutes.toFixed(1)} min\n`,
-  );
+  process.stdout.write(`log: ${summary.logPath}\ntuning time: ${minutes.toFixed(1)} min\n`);
 }

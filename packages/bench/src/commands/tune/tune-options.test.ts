@@ -1,5 +1,6 @@
 import { errorToOneLine } from '@unet3d/core';
 import { describe, expect, it } from 'vitest';
+import { planLine } from './index.js';
 import { etaSeconds, tuneReporter } from './progress.js';
 import { parseTimeLimit } from './time-limit.js';
 
@@ -17,6 +18,18 @@ describe('tune options and progress', () => {
       line = errorToOneLine(err);
     }
     expect(line).toMatch(/cannot read '10x'.*10m, 90s/);
+  });
+
+  it('a weighted plan is one line: trials, tasks that get them, their share, the largest three', () => {
+    const plan = [
+      { id: 'conv_a|backwardData|fp32', shareMs: 60, trials: 30, seconds: 30 },
+      { id: 'conv_b|forward|fp32', shareMs: 25, trials: 12, seconds: 12 },
+      { id: 'conv_c|forward|fp32', shareMs: 10, trials: 5, seconds: 5 },
+      { id: 'conv_d|forward|fp32', shareMs: 5, trials: 0, seconds: 0 },
+    ];
+    expect(planLine(plan, 1)).toBe(
+      "plan, round 1: 47 trials over 3 of 4 tasks (95% of the iteration's conv time), largest: conv_a backwardData 60% → 30; conv_b forward 25% → 12; conv_c forward 10% → 5; the rest keep their configs",
+    );
   });
 
   it('ETA is the trial rate times trials left, capped by the time limit', () => {
