@@ -6,7 +6,7 @@ import { errorToOneLine } from '@unet3d/core';
 import { detectCpuFeatures } from '@unet3d/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBackendsOption } from './backend-plan.js';
-import { parseDurationSeconds, planPreTune, preTuneArgs, runPreTune } from './cpu-pretune.js';
+import { parseDurationSeconds, planPreTune, preTuneArgs, runPreTune, tuningRootFor } from './cpu-pretune.js';
 import { type BenchOptions, planJobs } from './run-plan.js';
 
 const base: BenchOptions = {
@@ -148,5 +148,24 @@ describe('pre-bench tune of the tuned CPU backend', () => {
     const ok = await runPreTune(plan, root, { cli: passing });
     expect(ok.ok).toBe(true);
     expect(ok.note).toMatch(/ran `unet3d tune --target cpu --model scaled --time-limit 5s/);
+  });
+
+  it('bench --results elsewhere still applies the default root’s log of this identity, and its own first', async () => {
+    const slug = detectCpuFeatures().slug;
+    const checkout = join(dir, 'checkout-results');
+    const elsewhere = join(dir, 'elsewhere');
+    // Nothing anywhere: the --results root (a pre-tune writes there).
+    expect(await tuningRootFor(elsewhere, checkout)).toBe(elsewhere);
+    await mkdir(cpuTuningDir(checkout, slug), { recursive: true });
+    await writeFile(join(cpuTuningDir(checkout, slug), 'scaled-fp32.jsonl'), '');
+    expect(await tuningRootFor(elsewhere, checkout)).toBe(checkout);
+    // Another identity's log under --results does not count; this identity's does, and wins.
+    await mkdir(cpuTuningDir(elsewhere, 'cpu-amd-zen1-avx2-64c'), { recursive: true });
+    await writeFile(join(cpuTuningDir(elsewhere, 'cpu-amd-zen1-avx2-64c'), 'scaled-fp32.jsonl'), '');
+    expect(await tuningRootFor(elsewhere, checkout)).toBe(checkout);
+    await mkdir(cpuTuningDir(elsewhere, slug), { recursive: true });
+    await writeFile(join(cpuTuningDir(elsewhere, slug), 'scaled-fp32.jsonl'), '');
+    expect(await tuningRootFor(elsewhere, checkout)).toBe(elsewhere);
+    expect(tuningLogsIn(cpuTuningDir(elsewhere, slug))).toHaveLength(1);
   });
 });

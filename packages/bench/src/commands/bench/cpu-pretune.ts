@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError } from '@unet3d/core';
 import { detectCpuFeatures } from '@unet3d/native';
 import { execa } from 'execa';
@@ -8,7 +9,7 @@ import type { RowJob } from './row-job.js';
 /** The CPU tuned backend whose rows get a time-boxed tune first when this CPU has no tuning log. */
 export const TUNED_CPU_BACKEND = 'tvm-cpu';
 
-/** Default time box of the pre-bench tune (issue 9: at most 3 minutes on 2 cores). */
+/** Default time box of the pre-bench tune: at most 3 minutes on 2 cores. */
 export const DEFAULT_TUNE_BUDGET_S = 180;
 
 /**
@@ -37,6 +38,19 @@ export async function tuningLogFinder(): Promise<TuningLogsModule | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where row 4 finds this CPU identity's tuning logs: the `--results` root when it holds them (or is the
+ * default), else the checkout's default `results/` when that holds them (`bench --results /tmp/x` still applies
+ * the committed log of this identity), else the `--results` root (where a pre-tune then writes).
+ */
+export async function tuningRootFor(resultsRoot: string, defaultRoot = 'results'): Promise<string> {
+  const finder = await tuningLogFinder();
+  if (!finder || resolve(resultsRoot) === resolve(defaultRoot)) return resultsRoot;
+  const slug = detectCpuFeatures().slug;
+  if (finder.tuningLogsOf(resultsRoot, slug).length > 0) return resultsRoot;
+  return finder.tuningLogsOf(defaultRoot, slug).length > 0 ? defaultRoot : resultsRoot;
 }
 
 /**

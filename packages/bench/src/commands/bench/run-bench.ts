@@ -5,7 +5,7 @@ import { probeNvidiaDriverHere } from '../../nvidia-driver.js';
 import { MISSING_REASONS, missingRow, toResultsRow } from './assemble-run.js';
 import { BenchProgress } from './bench-progress.js';
 import { busyMachineWarnings } from './busy-machine-warnings.js';
-import { DEFAULT_TUNE_BUDGET_S, planPreTune, runPreTune } from './cpu-pretune.js';
+import { DEFAULT_TUNE_BUDGET_S, planPreTune, runPreTune, tuningRootFor } from './cpu-pretune.js';
 import { Interruption, isInterruptSignal } from './interruption.js';
 import { measureRunCpuProfile } from './measured-cpu-profile.js';
 import { BenchPeer } from './peer.js';
@@ -131,15 +131,22 @@ export async function runBench(opts: BenchOptions, given: ReadonlySet<string> = 
     const gpu = probeNvidiaDriverHere().present;
     const env = gpu ? await cudaChildEnvIfPresent() : {};
     const tuneBudget = state.opts.tuneBudget ?? DEFAULT_TUNE_BUDGET_S;
+    const tuningRoot = await tuningRootFor(state.opts.results);
+    if (tuningRoot !== state.opts.results) {
+      for (const [i, job] of state.jobs.entries()) state.jobs[i] = { ...job, resultsRoot: tuningRoot };
+      state.sessionNotes.push(
+        `Tuning logs of this CPU read from ${tuningRoot}/tuning (none under --results ${state.opts.results}).`,
+      );
+    }
     const preTune = await planPreTune(
       toMeasure.map((i) => state.jobs[i]!),
-      state.opts.results,
+      tuningRoot,
       tuneBudget,
       state.opts.tuningFrom,
     );
     if (preTune.kind === 'skip') state.sessionNotes.push(preTune.note);
     if (preTune.kind === 'tune' && !interruption.signal) {
-      const tuned = await runPreTune(preTune, state.opts.results, { signal: interruption.abortSignal, env });
+      const tuned = await runPreTune(preTune, tuningRoot, { signal: interruption.abortSignal, env });
       state.sessionNotes.push(tuned.note);
     }
     const peer = await BenchPeer.open(state.opts); // --peer (peer.ts); undefined without it or without torch
