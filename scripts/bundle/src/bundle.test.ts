@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASURE_WORKERS } from '../../../packages/backend-tvm/src/targets/worker-path.js';
 import { type BundleResult, buildBundle, GPU_BUNDLE_MAX_BYTES } from './bundle.js';
 import { findPackageDir, keepFile, NATIVE_PACKAGES } from './natives.js';
 import { launcherScript, readmeText } from './texts.js';
@@ -279,6 +280,60 @@ describe.skipIf(skipReason !== undefined)(
       expect(help.stdout).toMatch(/--device-ops/);
       expect(help.stdout).toMatch(/--iteration/);
       expect(readdirSync(join(work, 'empty'))).toEqual([]);
+    }, 600_000);
+
+    it('emits every measure worker of backend-tvm beside unet3d.mjs', () => {
+      expect(built.workers.map((w) => w.slice(built.outDir.length + 1)).sort()).toEqual(
+        Object.keys(MEASURE_WORKERS)
+          .map((w) => `${w}.mjs`)
+          .sort(),
+      );
+      for (const w of Object.keys(MEASURE_WORKERS))
+        expect(existsSync(join(bundle, `${w}.mjs`)), w).toBe(true);
+    });
+
+    it('tunes the CPU target for 10 s from the bundle: trials measured, none failing to start a worker', async () => {
+      const results = join(work, 'tune-results');
+      const { stdout } = await node([
+        'tune',
+        '--target',
+        'cpu',
+        '--model',
+        'strided',
+        '--input',
+        '16,32,32',
+        '--time-limit',
+        '10s',
+        '--threads',
+        '1',
+        '--results',
+        results,
+      ]);
+      expect(stdout).toMatch(/trials/);
+      const logs = readdirSync(join(results, 'tuning'), { recursive: true })
+        .map(String)
+        .filter((p) => p.endsWith('strided-fp32.jsonl'));
+      expect(logs).toHaveLength(1);
+      const records = readFileSync(join(results, 'tuning', logs[0]!), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { error: number; errorMsg?: string });
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.filter((r) => r.error === 0).length).toBeGreaterThan(0);
+      expect(records.filter((r) => /Cannot find module|measure worker/.test(r.errorMsg ?? ''))).toEqual([]);
+    }, 600_000);
+
+    it('`tune --target cuda` finds @unet3d/cuda in the bundle: it names why there is no GPU, not a missing module', async () => {
+      const r = await node(['tune', '--target', 'cuda', '--model', 'strided', '--input', '16,32,32']).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code?: number; stderr?: string }) => ({
+          code: err.code ?? -1,
+          stderr: String(err.stderr ?? ''),
+        }),
+      );
+      if (r.code === 0) return; // a GPU machine: it tuned
+      expect(r.stderr).toMatch(/--target cuda: no usable CUDA GPU here: \S/);
+      expect(r.stderr).not.toMatch(/Cannot find (module|package)|cannot be loaded|ERR_MODULE_NOT_FOUND/);
     }, 600_000);
 
     it('without onnxruntime, `verify --iteration` falls back to the float64 reference on the CPU', async () => {

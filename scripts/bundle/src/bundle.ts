@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { MEASURE_WORKERS } from '../../../packages/backend-tvm/src/targets/worker-path.js';
 import {
   externalNames,
   findPackageDir,
@@ -73,6 +74,18 @@ export interface BundleResult {
   warnings: string[];
   /** The GPU bundle's `.tar.xz` (path and bytes), when `gpu` was set. */
   archive?: { path: string; bytes: number };
+  /** The measure workers emitted beside the entry (`<name>.mjs`, see workerEntryPoints). */
+  workers: string[];
+}
+
+/**
+ * The entry points besides the CLI's: the tuner's measure workers (backend-tvm MEASURE_WORKERS), each a
+ * process of its own that the measurer starts from `<name>.mjs` beside the bundle's entry file
+ * (measureWorkerPath). Bundling only the CLI's entry left them out, and every tuning trial failed.
+ */
+export function workerEntryPoints(repoRoot: string): Record<string, string> {
+  const src = join(repoRoot, 'packages', 'backend-tvm', 'src');
+  return Object.fromEntries(Object.entries(MEASURE_WORKERS).map(([name, rel]) => [name, join(src, rel)]));
 }
 
 /**
@@ -213,11 +226,17 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   prepareOutDir(outDir);
   const entry = join(outDir, ENTRY_FILE);
   const used = new Set<string>();
-  log(`esbuild ${esbuild.version}: bundling packages/bench/src/bin.ts → ${relative(repoRoot, entry)}`);
+  const workers = workerEntryPoints(repoRoot);
+  log(
+    `esbuild ${esbuild.version}: bundling packages/bench/src/bin.ts → ${relative(repoRoot, entry)}, ` +
+      `and the measure workers ${Object.keys(workers).join(', ')} beside it`,
+  );
   const result = await esbuild.build({
     absWorkingDir: repoRoot,
-    entryPoints: [entrySource],
-    outfile: entry,
+    // One self-contained file per entry (no shared chunks): the CLI, and each measure worker.
+    entryPoints: { [ENTRY_FILE.replace(/\.mjs$/, '')]: entrySource, ...workers },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -286,6 +305,7 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
         platform: 'linux-x64-glibc',
         variant: options.gpu ? 'gpu (no onnxruntime: the CPU backend is not included)' : 'full',
         minNode: MIN_NODE_MAJOR,
+        workers: Object.keys(workers).map((w) => `${w}.mjs`),
         packages: packages.map(({ name, version }) => ({ name, version })),
       },
       null,
@@ -314,5 +334,6 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
     files: total.files,
     packages,
     warnings,
+    workers: Object.keys(workers).map((w) => join(outDir, `${w}.mjs`)),
   };
 }
