@@ -228,7 +228,8 @@ probe() {
     timeout 10 "$NVSMI" --query-gpu=name,driver_version,memory.total,clocks.max.sm,compute_cap,persistence_mode --format=csv 2>&1
     timeout 5 "$NVSMI" 2>&1 | head -20
   fi
-  echo "## node and the CLI"; "$NODE" --version; timeout 10 "${CLI[@]}" --version 2>&1 | head -2
+  echo "## node and the bundle"; "$NODE" --version
+  grep -E '"(gitCommit|gitDirty|builtAt|variant)"' "$(dirname "${CLI[1]}")/BUILD-INFO.json" 2>&1
   echo "## env"; env | grep -E '^(CUDA|LD_LIBRARY|VIRTUAL_ENV|PATH=|NVIDIA|UNET3D)' 2>/dev/null
   echo "## host"; uname -a; nproc; free -g 2>/dev/null | head -2; command -v cc gcc clang xz 2>&1
   echo "## python + torch (${PY:-none})"

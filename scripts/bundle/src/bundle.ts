@@ -6,14 +6,11 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { MEASURE_WORKERS } from '../../../packages/backend-tvm/src/targets/worker-path.js';
 import {
   externalNames,
   findPackageDir,
@@ -23,6 +20,8 @@ import {
   parentOf,
   toPosix,
 } from './natives.js';
+import { folderSize, prepareOutDir } from './out-dir.js';
+import { packTarXz } from './pack-tar-xz.js';
 import {
   BUILD_INFO_FILE,
   ENTRY_FILE,
@@ -32,6 +31,10 @@ import {
   README_FILE,
   readmeText,
 } from './texts.js';
+import { workerEntryPoints } from './workers.js';
+
+export { packTarXz } from './pack-tar-xz.js';
+export { workerEntryPoints } from './workers.js';
 
 export interface BundleOptions {
   /** The monorepo root (holds packages/bench). */
@@ -76,51 +79,6 @@ export interface BundleResult {
   archive?: { path: string; bytes: number };
   /** The measure workers emitted beside the entry (`<name>.mjs`, see workerEntryPoints). */
   workers: string[];
-}
-
-/**
- * The entry points besides the CLI's: the tuner's measure workers (backend-tvm MEASURE_WORKERS), each a
- * process of its own that the measurer starts from `<name>.mjs` beside the bundle's entry file
- * (measureWorkerPath). Bundling only the CLI's entry left them out, and every tuning trial failed.
- */
-export function workerEntryPoints(repoRoot: string): Record<string, string> {
-  const src = join(repoRoot, 'packages', 'backend-tvm', 'src');
-  return Object.fromEntries(Object.entries(MEASURE_WORKERS).map(([name, rel]) => [name, join(src, rel)]));
-}
-
-/**
- * Pack `dir` as `<dir>.tar.xz` (one top folder, the bundle's name) with the system `tar` and `xz` — the
- * tools the receiving machine unpacks it with (`tar -xJf`). Written under a temporary name, then renamed.
- */
-export function packTarXz(dir: string): { path: string; bytes: number } {
-  const path = `${dir}.tar.xz`;
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    execFileSync('tar', ['-C', dirname(dir), '--owner=0', '--group=0', '-cJf', tmp, basename(dir)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, XZ_OPT: '-6' },
-    });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`cannot pack ${dir} with tar + xz: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return { path, bytes: statSync(path).size };
-}
-
-/** Refuse to empty a folder that does not look like an earlier bundle (a mistyped --out). */
-function prepareOutDir(outDir: string): void {
-  if (existsSync(outDir)) {
-    const entries = readdirSync(outDir);
-    const ours = entries.length === 0 || entries.includes(BUILD_INFO_FILE) || entries.includes(ENTRY_FILE);
-    if (!ours) {
-      throw new Error(
-        `refusing to replace ${outDir}: it exists and is not an unet3d bundle (no ${ENTRY_FILE})`,
-      );
-    }
-    rmSync(outDir, { recursive: true, force: true });
-  }
-  mkdirSync(outDir, { recursive: true });
 }
 
 function git(repoRoot: string, args: string[]): string | undefined {
@@ -187,23 +145,6 @@ function copyPackage(pkg: NativePackage, srcDir: string, destDir: string): { fil
     }
   };
   walk(srcDir);
-  return { files, bytes };
-}
-
-function folderSize(dir: string): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  for (const ent of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, ent.name);
-    if (ent.isDirectory()) {
-      const sub = folderSize(abs);
-      files += sub.files;
-      bytes += sub.bytes;
-    } else if (ent.isFile()) {
-      files += 1;
-      bytes += statSync(abs).size;
-    }
-  }
   return { files, bytes };
 }
 
