@@ -4,6 +4,7 @@
 //   verify <log>: <pass> worst rel <x> (<n> checks), ...           from the verify steps' `ok … [pass] rel` lines
 //   results <file>: <device> (<identity slug>), <precision>, patch D×H×W
 //   row <id>: <backend> <status>, median <ms> ms[, PyTorch <ms> ms, ours ÷ PyTorch <r>][, tunedTasks <n> (<k> of <m> configs tuned)]
+//   row 4 ÷ row 3 (fp32): <backend> <ms> ms ÷ <backend> <ms> ms = <r>
 //   tuning <file>: <n> trials (<ok> ok, <failed> failed[: <error name> ×<count>, ...])
 //   facts-json {...}                                                 the same, as one JSON line
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -88,6 +89,21 @@ for (const file of filesUnder(results, (p) => p.endsWith('.json') && !p.startsWi
     precision: p.precision,
     rows,
   });
+}
+
+// Row 4 against row 3 (the tuned kernels against cuDNN, or their stand-ins), from whichever files hold them.
+const rowOf = (id) =>
+  facts.runs
+    .filter((r) => r.precision === 'fp32')
+    .flatMap((r) => r.rows)
+    .find((r) => r.id === id && r.status === 'ok' && typeof r.medianMs === 'number');
+const row4 = rowOf('scaled-tvm');
+const row3 = rowOf('scaled-cudnn');
+if (row4 && row3) {
+  facts.row4OverRow3 = row4.medianMs / row3.medianMs;
+  console.log(
+    `row 4 ÷ row 3 (fp32): ${row4.backend} ${ms(row4.medianMs)} ms ÷ ${row3.backend} ${ms(row3.medianMs)} ms = ${facts.row4OverRow3.toFixed(2)}`,
+  );
 }
 
 for (const log of filesUnder(
