@@ -1,40 +1,48 @@
 #!/usr/bin/env bash
-# First light on a GPU (issue 14): everything one short GPU lease should bring back, in one run.
+# First light on a GPU: everything one short GPU lease should bring back, in one run of at most 7 minutes.
 #
-#   scripts/gpu-first-light.sh OUT_DIR [--stand-in cpu]
+#   scripts/gpu-first-light.sh OUT_DIR [--stand-in cpu]     run, writing at most 3 files into OUT_DIR
+#   scripts/gpu-first-light.sh --plan [--stand-in cpu]      print the steps and their time boxes, run nothing
 #
-# Runs at most 9 minutes. Each step is time-boxed with `timeout`, so one failure (or a CLI flag that does not
-# exist yet) never stops the rest: the failure is logged and the next step runs. Writes as it goes; OUT_DIR
-# ends with at most 8 files:
-#   summary.log       one line per step (rc, seconds, last lines of its output), then the wall time
-#   env.txt           environment probe: GPU, driver, libraries found, versions
-#   results.tar.gz    results files, tuning logs, the generated report, the PyTorch peer's rows, every
-#                     step's full log and a GPU memory trace (refreshed after every step)
+# It runs only what travels to the GPU machine: the Node binary .devnode/node.xz and the GPU bundle
+# .devnode/unet3d-gpu.tar.xz (made here by `pnpm bundle --gpu --node-xz --out .devnode/unet3d-gpu`; another
+# folder with FIRST_LIGHT_CARRY=DIR), unpacked under /tmp with Python's lzma/tarfile (xz as a fallback). No
+# pnpm, no checkout build, no `node` from PATH ($UNET3D_NODE names one explicitly). Without a node it stops
+# with one line. Everything it writes goes under /tmp and OUT_DIR.
 #
-# The CLI: on the GPU, the GPU bundle .devnode/unet3d-gpu/ (unpacked from .devnode/unet3d-gpu.tar.xz, made by
-# `pnpm bundle --gpu --node-xz --out .devnode/unet3d-gpu`) when present; else the offline bundle
-# dist-bundle/unet3d/unet3d when present; otherwise `pnpm unet3d` from this checkout. Bundles run with
-# $UNET3D_NODE, else ./.devnode/node (decompressed from ./.devnode/node.xz if needed), else `node` on PATH.
-# The peer's Python: the first of /opt/torch/.venv/bin/python3, python3, /usr/bin/python3 that imports torch;
-# when the CLI's bench has --peer, the peer is timed inside bench (alternating with each row, and the report
-# shows ours ÷ PyTorch), else as a separate step.
+# Steps in order of value, each time-boxed (`timeout`), so a failure is logged and the next step runs:
+#   probe (versions, nvidia-smi, libraries) → verify --backend cudnn fp32 → device ops and one training
+#   iteration against the CPU → bench rows 1-3 fp32 with the PyTorch peer → tune --target cuda --model scaled
+#   for what the budget leaves minus row 4's box → row 4 (reads that tuning log) → rows 1-3 tf32 if time is
+#   left. The boxes add up to at most FIRST_LIGHT_TOTAL_S (default 420 s).
 #
-# --stand-in cpu: the same steps with the CPU standing in (onnxruntime instead of cuDNN, a small patch,
-# few iterations, the peer on the CPU), so that only the GPU itself is new on the day.
+# OUT_DIR ends with:
+#   summary.log      one line per step (rc, seconds, its box, the last lines of its output), the facts
+#                    (rows, ours ÷ PyTorch, trials measured, row 4's tunedTasks), then the wall time
+#   env.txt          the probe's output
+#   results.tar.gz   results/ (results files and results/tuning/<gpu>/*.jsonl, the run's tuning log),
+#                    logs/ (every step's full log), gpu-memory.csv; refreshed after every step
+# Reports are made afterwards on the developer's machine: scripts/first-light/report.sh OUT_DIR.
+#
+# --stand-in cpu: the same steps with the CPU standing in (tvm-cpu for cuDNN and tvm, a 16×32×32 patch, few
+# iterations, the peer on the CPU, the tuner tuning the CPU target), the rehearsal of the day:
+# scripts/first-light/rehearse.sh.
 set -u
 
 usage() {
-  echo "usage: scripts/gpu-first-light.sh OUT_DIR [--stand-in cpu]" >&2
+  echo "usage: scripts/gpu-first-light.sh OUT_DIR [--stand-in cpu] | --plan [--stand-in cpu]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
-OUT=$1
+PLAN=""
+OUT=""
+if [ "$1" = --plan ]; then PLAN=1; else OUT=$1; fi
 shift
 STAND_IN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --stand-in)
-      [ $# -ge 2 ] && [ "$2" = cpu ] || usage
+      { [ $# -ge 2 ] && [ "$2" = cpu ]; } || usage
       STAND_IN=cpu
       shift 2
       ;;
@@ -43,227 +51,228 @@ while [ $# -gt 0 ]; do
 done
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$OUT" || exit 2
-OUT=$(cd "$OUT" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/unet3d-first-light.XXXXXX") || exit 2
-mkdir -p "$WORK/logs" "$WORK/results" "$WORK/peer"
-touch "$WORK/logs/.start"
-SUMMARY="$OUT/summary.log"
-: >"$SUMMARY"
+CARRY=${FIRST_LIGHT_CARRY:-$REPO/.devnode}
+TOTAL_S=${FIRST_LIGHT_TOTAL_S:-420} # 7 minutes: the device call is given 8, start-up and copy-back apart
+PACK_S=10                           # kept at the end for the facts and the last tarball
 START=$(date +%s)
-TOTAL_S=${FIRST_LIGHT_TOTAL_S:-540}     # 9 minutes
-BOX_SCALE=${FIRST_LIGHT_BOX_SCALE:-1}   # multiplies every step's time box (a slow CPU stand-in)
-RESERVE_S=25                          # kept for the report and the tarball
+CLOCK=0 # --plan: the clock of a run in which every step fills its box
 STEP=0
 MEM_PID=""
-LAST_RC=0
-LAST_LOG=/dev/null
-LAST_TOOK=0
+WORK=""
+SUMMARY=/dev/null
 
+elapsed() { if [ -n "$PLAN" ]; then echo "$CLOCK"; else echo $(($(date +%s) - START)); fi; }
+left() { echo $((TOTAL_S - PACK_S - $(elapsed))); }
 say() { echo "$*" | tee -a "$SUMMARY"; }
-elapsed() { echo $(($(date +%s) - START)); }
-
-pack() {
-  tar -czf "$OUT/.results.tar.gz.tmp" -C "$WORK" . 2>/dev/null && mv -f "$OUT/.results.tar.gz.tmp" "$OUT/results.tar.gz"
+stop() { # one line (stderr and summary.log), then exit 2: nothing to run with
+  say "gpu-first-light: $*" >&2
+  trap - EXIT
+  [ -n "$WORK" ] && rm -rf "$WORK"
+  exit 2
 }
 
-finish() {
-  [ -n "$MEM_PID" ] && kill "$MEM_PID" 2>/dev/null
-  # Tuning logs the CLI wrote into the checkout's results/ (its default place) during this run.
-  if [ -d "$REPO/results/tuning" ]; then
-    (cd "$REPO" && find results/tuning -type f -newer "$WORK/logs/.start" -print0 2>/dev/null |
-      xargs -0 -r cp --parents -t "$WORK" 2>/dev/null)
-  fi
-  pack
-  say "done in $(elapsed) s; files: $(cd "$OUT" && ls | tr '\n' ' ')"
-  rm -rf "$WORK"
-}
-trap finish EXIT
-trap 'say "interrupted after $(elapsed) s"; exit 130' INT TERM
+# --- what this run measures ----------------------------------------------------------------------------------
+# Scaled first: row 4 (tuned) is compared with it, and a time box that cuts the step short keeps the rows done.
+ROWS=scaled-cudnn,strided-cudnn,baseline-cudnn
+if [ "$STAND_IN" = cpu ]; then
+  BACKEND=tvm-cpu # the GPU bundle has no onnxruntime: the generated C kernels stand in for cuDNN
+  VERIFY_MODELS=strided
+  ROW4_BACKENDS=tvm-cpu
+  PATCH=16,64,64 # the smallest patch every row trains at (batch norm needs more than one value per channel)
+  ITERS=(--iterations 2 --warmup 1 --profile-iterations 0 --timeout 200)
+  TUNE_TARGET=(--target cpu) # on all cores, as the rows run: the best config on one thread need not be on all
+  DEVICE_OPS=(--device cpu)
+  ITER_REF=(--reference reference)
+  TF32=""
+  BOX_SCALE=${FIRST_LIGHT_BOX_SCALE:-3} # a loaded 2-core CPU is slower at these steps than an H100
+else
+  BACKEND=cudnn
+  VERIFY_MODELS=all
+  ROW4_BACKENDS=cudnn=cudnn,tvm=tvm
+  PATCH=64,128,128
+  ITERS=(--iterations 10 --warmup 3 --profile-iterations 1 --timeout 90)
+  TUNE_TARGET=(--target cuda)
+  DEVICE_OPS=(--device cuda)
+  ITER_REF=()
+  TF32=1
+  BOX_SCALE=${FIRST_LIGHT_BOX_SCALE:-1}
+fi
+TOTAL_S=$((TOTAL_S * BOX_SCALE))
+ROW4_BOX=$((80 * BOX_SCALE)) # NVRTC builds the kernels tuning did not reach (the rest hit its compile cache)
+TUNE_GRACE=$((20 * BOX_SCALE)) # the batch in flight when tune's --time-limit passes, and its summary
+TUNE_MAX=${FIRST_LIGHT_TUNE_MAX_S:-0} # 0: no cap beyond the budget
 
-# step NAME SECONDS CMD...: run CMD time-boxed (never past the overall budget), log rc and the tail.
+# step NAME BOX CMD...: run CMD time-boxed (never past the budget), log rc and the tail.
 step() {
   local name=$1 box=$(($2 * BOX_SCALE))
   shift 2
   STEP=$((STEP + 1))
-  local left=$((TOTAL_S - RESERVE_S - $(elapsed)))
-  case "$name" in report*) left=$((TOTAL_S - $(elapsed))) ;; esac
-  local log
-  log="$WORK/logs/$(printf %02d "$STEP")-$name.log"
-  if [ "$left" -lt 5 ]; then
-    say "$(printf %02d "$STEP") $name: skipped (out of time at $(elapsed) s)"
+  local n left
+  n=$(printf %02d "$STEP")
+  left=$(left)
+  if [ "$left" -lt $((5 * BOX_SCALE)) ]; then
+    say "$n $name: skipped (out of time at $(elapsed) s)"
     return 0
   fi
   [ "$box" -gt "$left" ] && box=$left
+  if [ -n "$PLAN" ]; then
+    say "$n $name: box ${box} s, from ${CLOCK} s"
+    CLOCK=$((CLOCK + box))
+    return 0
+  fi
+  local log="$WORK/logs/$n-$name.log"
   echo "\$ $*" >"$log"
-  local t0 rc
+  local t0 rc took note=""
   t0=$(date +%s)
   timeout -k 5 "$box" "$@" >>"$log" 2>&1
   rc=$?
-  local took=$(($(date +%s) - t0)) note=""
-  [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && note=" (time box ${box} s hit)"
-  LAST_RC=$rc
-  LAST_LOG=$log
-  LAST_TOOK=$took
-  [ "$rc" -ne 0 ] && grep -qiE "unknown option|unknown command|too many arguments|required option" "$log" &&
-    note="$note (flag or command not in this CLI yet)"
-  say "$(printf %02d "$STEP") $name: rc=$rc in ${took} s$note"
+  took=$(($(date +%s) - t0))
+  { [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; } && note=" (time box hit)"
+  say "$n $name: rc=$rc in ${took} s of ${box} s$note"
   grep -v '^\$ ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3 | cut -c1-240 | sed 's/^/    /' | tee -a "$SUMMARY" >/dev/null
   pack
   return 0
 }
 
-# --- the CLI and the Python --------------------------------------------------------------------------------
-NODE=""
-if [ -n "${UNET3D_NODE:-}" ]; then
-  NODE=$UNET3D_NODE
-elif [ -x "$REPO/.devnode/node" ]; then
-  NODE="$REPO/.devnode/node"
-elif [ -f "$REPO/.devnode/node.xz" ] && xz -dk "$REPO/.devnode/node.xz" 2>/dev/null && chmod +x "$REPO/.devnode/node"; then
-  NODE="$REPO/.devnode/node"
-elif command -v node >/dev/null 2>&1; then
-  NODE=$(command -v node)
-fi
-[ -n "$NODE" ] && export UNET3D_NODE="$NODE"
-GPU_BUNDLE="$REPO/.devnode/unet3d-gpu"
-if [ "$STAND_IN" != cpu ] && [ ! -f "$GPU_BUNDLE/unet3d.mjs" ] && [ -f "$GPU_BUNDLE.tar.xz" ]; then
-  tar -xJf "$GPU_BUNDLE.tar.xz" -C "$REPO/.devnode" 2>/dev/null
-fi
-if [ "$STAND_IN" != cpu ] && [ -f "$GPU_BUNDLE/unet3d.mjs" ] && [ -n "$NODE" ]; then
-  CLI=("$NODE" "$GPU_BUNDLE/unet3d.mjs")
-  CLI_WHAT="GPU bundle .devnode/unet3d-gpu with $NODE"
-elif [ -x "$REPO/dist-bundle/unet3d/unet3d" ]; then
-  CLI=("$REPO/dist-bundle/unet3d/unet3d")
-  CLI_WHAT="bundle dist-bundle/unet3d with ${NODE:-no node}"
-else
-  CLI=(pnpm --silent --dir "$REPO" exec unet3d)
-  CLI_WHAT="pnpm unet3d from the checkout $REPO"
-fi
-PY=python3
-TORCH_OK=""
-for cand in /opt/torch/.venv/bin/python3 python3 /usr/bin/python3; do
-  if "$cand" -c 'import torch' >/dev/null 2>&1; then
-    PY=$cand
-    TORCH_OK=1
-    break
+pack() {
+  [ -n "$WORK" ] || return 0
+  tar -czf "$OUT/.results.tar.gz.tmp" -C "$WORK" results logs $(cd "$WORK" && ls gpu-memory.csv 2>/dev/null) 2>/dev/null &&
+    mv -f "$OUT/.results.tar.gz.tmp" "$OUT/results.tar.gz"
+}
+
+# --- unpack what travelled -----------------------------------------------------------------------------------
+unpack() {
+  PY_UNPACK=""
+  for p in python3 /usr/bin/python3 /opt/torch/.venv/bin/python3; do
+    if "$p" -c 'import lzma, tarfile' >/dev/null 2>&1; then
+      PY_UNPACK=$p
+      break
+    fi
+  done
+  local bundle=$CARRY/unet3d-gpu.tar.xz
+  [ -f "$bundle" ] || stop "no GPU bundle: $bundle is missing (build it with \`pnpm bundle --gpu --node-xz --out .devnode/unet3d-gpu\` and carry .devnode/unet3d-gpu.tar.xz)"
+  if [ -n "${UNET3D_NODE:-}" ]; then
+    NODE=$UNET3D_NODE
+  elif [ -f "$CARRY/node.xz" ]; then
+    NODE=$WORK/node
+    if [ -n "$PY_UNPACK" ]; then
+      "$PY_UNPACK" -c 'import lzma, shutil, sys
+with lzma.open(sys.argv[1]) as src, open(sys.argv[2], "wb") as dst: shutil.copyfileobj(src, dst, 1 << 20)' \
+        "$CARRY/node.xz" "$NODE" 2>/dev/null || rm -f "$NODE"
+    fi
+    [ -s "$NODE" ] || xz -dc "$CARRY/node.xz" >"$NODE" 2>/dev/null || rm -f "$NODE"
+    [ -s "$NODE" ] && chmod +x "$NODE"
+  else
+    stop "no node: $CARRY/node.xz is missing and UNET3D_NODE is not set (build it with \`pnpm bundle --gpu --node-xz --out .devnode/unet3d-gpu\` and carry .devnode/node.xz)"
   fi
-done
-PEER="$REPO/scripts/pytorch-peer/train_step.py"
-export UNET3D_PEER_SCRIPT="$PEER"
-# bench --peer (the peer alternating with our rows, in the same results file) when this CLI has it.
-BENCH_PEER=()
-if [ -n "$TORCH_OK" ] && timeout 60 "${CLI[@]}" bench --help 2>/dev/null | grep -q -- '--peer'; then
-  BENCH_PEER=(--peer --python "$PY")
-fi
+  "$NODE" --version >/dev/null 2>&1 || stop "no node: $NODE does not run (unpacked from $CARRY/node.xz with ${PY_UNPACK:-xz}; neither Python's lzma nor xz worked?)"
+  if [ -n "$PY_UNPACK" ]; then
+    "$PY_UNPACK" -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1], "r:xz")
+t.extractall(sys.argv[2], **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))' "$bundle" "$WORK" 2>/dev/null
+  fi
+  [ -f "$WORK/unet3d-gpu/unet3d.mjs" ] || tar -xJf "$bundle" -C "$WORK" 2>/dev/null
+  [ -f "$WORK/unet3d-gpu/unet3d.mjs" ] || stop "cannot unpack $bundle (neither Python's tarfile nor tar -xJf)"
+  CLI=("$NODE" "$WORK/unet3d-gpu/unet3d.mjs")
+}
 
-# --- what this run measures ----------------------------------------------------------------------------------
-ROWS="baseline-cudnn,strided-cudnn,scaled-cudnn"
-if [ "$STAND_IN" = cpu ]; then
-  BACKEND=onnxruntime
-  BACKENDS=onnxruntime
-  ROW4_BACKENDS=onnxruntime
-  PATCH=16,64,64
-  BENCH_ITERS=(--iterations 2 --warmup 1 --profile-iterations 0 --timeout 120)
-  PEER_DEV=(--device cpu --threads "$(nproc)" --warmup 1 --iters 2)
-  TUNE_TARGET=(--target cpu)
-  DEVICE_OPS=(--device cpu) # the float32 CPU device against the float64 one
-  ITER_REF=(--reference reference) # onnxruntime against the float64 reference conv, not against itself
-  MATHS=(fp32 tf32)
+if [ -z "$PLAN" ]; then
+  mkdir -p "$OUT" || exit 2
+  OUT=$(cd "$OUT" && pwd)
+  SUMMARY="$OUT/summary.log"
+  : >"$SUMMARY"
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/unet3d-first-light.XXXXXX") || stop "cannot make a folder under ${TMPDIR:-/tmp}"
+  mkdir -p "$WORK/logs" "$WORK/results"
+  finish() {
+    [ -n "$MEM_PID" ] && kill "$MEM_PID" 2>/dev/null
+    if [ -n "${CLI+x}" ]; then
+      timeout 20 "$NODE" "$REPO/scripts/first-light/facts.mjs" "$WORK" 2>&1 | tee -a "$SUMMARY" >/dev/null
+    fi
+    pack
+    say "done in $(elapsed) s; files: $(cd "$OUT" && ls | tr '\n' ' ')"
+    rm -rf "$WORK"
+  }
+  trap finish EXIT
+  trap 'say "interrupted after $(elapsed) s"; exit 130' INT TERM
+  unpack
+  PY=""
+  for cand in ${FIRST_LIGHT_PYTHON:-} /opt/torch/.venv/bin/python3 python3 /usr/bin/python3; do
+    if timeout 60 "$cand" -c 'import torch' >/dev/null 2>&1; then
+      PY=$cand
+      break
+    fi
+  done
+  PEER=()
+  [ -n "$PY" ] && PEER=(--peer --python "$PY")
+  NVSMI=$(command -v nvidia-smi || ls /usr/local/nvidia/bin/nvidia-smi /usr/bin/nvidia-smi 2>/dev/null | head -1)
+  say "gpu-first-light: $(date -u +%FT%TZ), stand-in: ${STAND_IN:-none}, node $("$NODE" --version) from ${UNET3D_NODE:-$CARRY/node.xz}, bundle $CARRY/unet3d-gpu.tar.xz, python with torch: ${PY:-none (no peer)}, patch $PATCH, budget ${TOTAL_S} s, unpacked in $(elapsed) s"
+  if [ -n "$NVSMI" ]; then
+    "$NVSMI" --query-gpu=timestamp,memory.used,utilization.gpu,clocks.sm,power.draw --format=csv -lms 500 \
+      >"$WORK/gpu-memory.csv" 2>/dev/null &
+    MEM_PID=$!
+  fi
+  cd "$WORK" || exit 2 # relative paths the CLI writes (none expected) land under /tmp, never in the checkout
 else
-  BACKEND=cudnn
-  BACKENDS=cudnn
-  ROW4_BACKENDS=cudnn=cudnn,tvm=tvm
-  PATCH=64,128,128
-  BENCH_ITERS=(--iterations 20 --warmup 5 --profile-iterations 3 --timeout 60)
-  PEER_DEV=(--device cuda --warmup 5 --iters 20)
-  TUNE_TARGET=(--target cuda)
-  DEVICE_OPS=(--device cuda)
-  ITER_REF=() # auto: onnxruntime on the CPU, else (GPU bundle) the float64 reference conv
-  MATHS=(fp32 tf32)
+  CLI=(unet3d)
+  PEER=(--peer)
+  say "gpu-first-light --plan: stand-in ${STAND_IN:-none}, budget ${TOTAL_S} s (${PACK_S} s kept for the facts and the tarball), every step filling its box"
 fi
+R="$WORK/results"
 
-say "gpu-first-light: $(date -u +%FT%TZ), stand-in: ${STAND_IN:-none}, CLI: $CLI_WHAT, python: $PY (torch: ${TORCH_OK:-no}; peer in bench: ${BENCH_PEER[*]:-no}), patch $PATCH, budget ${TOTAL_S} s"
-
-# GPU memory trace for the whole run (flat over timed iterations is what issue 14 asks to see).
-if command -v nvidia-smi >/dev/null 2>&1; then
-  nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu,clocks.sm,power.draw --format=csv -lms 500 \
-    >"$WORK/gpu-memory.csv" 2>/dev/null &
-  MEM_PID=$!
-fi
-
+# The probe: versions first (each with its own short limit, so one slow call cannot hide the rest), then the
+# libraries, the place the driver and toolkit live (/usr/local/nvidia and /usr/local/cuda* included).
 probe() {
   echo "## date"; date -u
-  echo "## host"; uname -a; nproc; free -g 2>/dev/null | head -2
-  echo "## nvidia-smi"; nvidia-smi 2>&1 | head -20
-  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,compute_cap --format=csv 2>&1
-  echo "## nvcc"; (command -v nvcc && nvcc --version) 2>&1 | tail -2
-  echo "## libraries (file: where)"
-  for pat in 'libcuda.so*' 'libnvrtc.so*' 'libnvrtc-builtins.so*' 'libcudnn.so*' 'mma.h'; do
-    find /usr/lib /usr/lib64 /usr/local/cuda* /opt -name "$pat" -not -path '*/stubs/*' 2>/dev/null | head -6
-  done
-  echo "## env"; env | grep -E '^(CUDA|LD_LIBRARY|VIRTUAL_ENV|PATH=|UNET3D)' 2>/dev/null
-  echo "## node"; "${NODE:-node}" --version 2>&1
-  echo "## cli"; "${CLI[@]}" --version 2>&1 | head -2
-  echo "## python + torch"
-  "$PY" -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda,
- "cudnn", torch.backends.cudnn.version(), "gpu", torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)' 2>&1
+  echo "## nvidia-smi (${NVSMI:-not found})"
+  if [ -n "$NVSMI" ]; then
+    timeout 10 "$NVSMI" --query-gpu=name,driver_version,memory.total,clocks.max.sm,compute_cap,persistence_mode --format=csv 2>&1
+    timeout 5 "$NVSMI" 2>&1 | head -20
+  fi
+  echo "## node and the bundle"; "$NODE" --version
+  grep -E '"(gitCommit|gitDirty|builtAt|variant)"' "$(dirname "${CLI[1]}")/BUILD-INFO.json" 2>&1
+  echo "## env"; env | grep -E '^(CUDA|LD_LIBRARY|VIRTUAL_ENV|PATH=|NVIDIA|UNET3D)' 2>/dev/null
+  echo "## host"; uname -a; nproc; free -g 2>/dev/null | head -2; command -v cc gcc clang xz 2>&1
+  echo "## python + torch (${PY:-none})"
+  [ -n "$PY" ] && timeout 15 "$PY" -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda,
+ "cudnn", torch.backends.cudnn.version(), "gpu", torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)' 2>&1 | tail -3
+  echo "## unet3d doctor"; timeout 15 "${CLI[@]}" doctor --results "$R" 2>&1 | head -20
+  echo "## libraries and headers (file)"
+  timeout 10 find /usr/lib /usr/lib64 /usr/local/nvidia /usr/local/cuda /usr/local/cuda-* /opt/*/.venv/lib/python3*/site-packages/nvidia \
+    \( -name 'libcuda.so*' -o -name 'libnvrtc.so*' -o -name 'libnvrtc-builtins.so*' -o -name 'libcudnn.so*' -o -name 'mma.h' \) \
+    -not -path '*/stubs/*' 2>/dev/null | sort | head -40
 }
-{
-  declare -p NODE PY WORK CLI
-  declare -f probe
-  echo probe
-} >"$WORK/logs/probe.sh"
-step probe 15 bash "$WORK/logs/probe.sh"
-cp "$WORK/logs/01-probe.log" "$OUT/env.txt" 2>/dev/null
+if [ -z "$PLAN" ]; then
+  { declare -p NODE PY NVSMI R CLI; declare -f probe; echo probe; } >"$WORK/logs/probe.sh"
+fi
+step probe 35 bash "$WORK/logs/probe.sh"
+[ -z "$PLAN" ] && cp "$WORK/logs/01-probe.log" "$OUT/env.txt" 2>/dev/null
 
-for m in "${MATHS[@]}"; do
-  step "verify-$BACKEND-$m" 30 "${CLI[@]}" verify --backend "$BACKEND" --model all --math "$m"
-done
+step "verify-$BACKEND-fp32" 40 "${CLI[@]}" verify --backend "$BACKEND" --model "$VERIFY_MODELS" --math fp32
 # Exit 3 from --device-ops: no CUDA device could be opened (distinct from wrong numbers, exit 1).
-step device-ops 15 "${CLI[@]}" verify --device-ops "${DEVICE_OPS[@]}"
-# The reference side is the CPU with onnxruntime, or the float64 reference conv (the GPU bundle has no onnxruntime).
-step iteration 25 "${CLI[@]}" verify --iteration --backend "$BACKEND" "${ITER_REF[@]}"
+step device-ops 25 "${CLI[@]}" verify --device-ops "${DEVICE_OPS[@]}"
+step iteration 30 "${CLI[@]}" verify --iteration --backend "$BACKEND" "${ITER_REF[@]}"
+step bench-rows1-3-fp32 140 "${CLI[@]}" bench --backends "$BACKEND" --rows "$ROWS" --input "$PATCH" --math fp32 \
+  "${ITERS[@]}" "${PEER[@]}" --tune-budget 0 --results "$R" --no-report
 
-for m in "${MATHS[@]}"; do
-  box=70
-  [ "$m" = tf32 ] && box=50
-  peer=("${BENCH_PEER[@]}")
-  [ "$STAND_IN" = cpu ] && [ "$m" != fp32 ] && peer=() # the CPU peer runs fp32 only
-  [ ${#peer[@]} -gt 0 ] && box=$((box + 35)) # PyTorch start-up and its timed iterations, three times
-  step "bench-rows1-3-$m" $box "${CLI[@]}" bench --backends "$BACKENDS" --rows "$ROWS" --input "$PATCH" --math "$m" \
-    "${BENCH_ITERS[@]}" "${peer[@]}" --results "$WORK/results" --no-report
-done
-
-if [ ${#BENCH_PEER[@]} -eq 0 ]; then # a CLI without bench --peer: the peer as a step of its own
-  PEER_MATHS=$(IFS=,; echo "${MATHS[*]}")
-  [ "$STAND_IN" = cpu ] && PEER_MATHS=fp32 # the CPU has no tf32
-  step pytorch-peer 70 "$PY" "$PEER" "${PEER_DEV[@]}" --model all --math "$PEER_MATHS" --patch "$PATCH" \
-    --out "$WORK/peer/pytorch-peer.json"
+# Tuning gets what the budget leaves, minus row 4's box; its time limit ends early enough for the trial in
+# flight (the log is appended record by record, so even the box cutting it off loses at most that trial).
+tune_box=$(($(left) - ROW4_BOX))
+[ "$TUNE_MAX" -gt 0 ] && [ "$tune_box" -gt "$TUNE_MAX" ] && tune_box=$TUNE_MAX
+if [ "$tune_box" -ge $((30 * BOX_SCALE)) ]; then
+  step tune-scaled $((tune_box / BOX_SCALE)) "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" \
+    --time-limit "$((tune_box - TUNE_GRACE))s" --results "$R"
+else
+  STEP=$((STEP + 1))
+  say "$(printf %02d "$STEP") tune-scaled: skipped (${tune_box} s left before row 4's box)"
 fi
-
-step tune-scaled 185 "${CLI[@]}" tune "${TUNE_TARGET[@]}" --model scaled --input "$PATCH" --time-limit 3m \
-  --results "$WORK/results"
-# A CLI without --time-limit (or --target): tune by trial budget instead, in what is left of the 3 minutes
-# (the tuning log is appended record by record, so the time box loses at most the trial in flight).
-if [ "$LAST_RC" -ne 0 ] && grep -qiE "unknown option" "$LAST_LOG"; then
-  step tune-scaled-budget $(((185 * BOX_SCALE - LAST_TOOK) / BOX_SCALE)) "${CLI[@]}" tune --model scaled --input "$PATCH" --budget 16 \
-    --results "$WORK/results"
+step bench-row4 $((ROW4_BOX / BOX_SCALE)) "${CLI[@]}" bench --backends "$ROW4_BACKENDS" --rows scaled-tvm --input "$PATCH" \
+  --math fp32 "${ITERS[@]}" --tune-budget 0 --results "$R" --no-report
+if [ -n "$TF32" ]; then
+  step bench-rows1-3-tf32 140 "${CLI[@]}" bench --backends "$BACKEND" --rows "$ROWS" --input "$PATCH" --math tf32 \
+    "${ITERS[@]}" "${PEER[@]}" --tune-budget 0 --results "$R" --no-report
+else
+  STEP=$((STEP + 1))
+  say "$(printf %02d "$STEP") bench-rows1-3-tf32: skipped (the CPU stand-in has no tf32)"
 fi
-step bench-row4 30 "${CLI[@]}" bench --backends "$ROW4_BACKENDS" --rows scaled-tvm --input "$PATCH" --math fp32 \
-  "${BENCH_ITERS[@]}" --results "$WORK/results" --no-report
-# One report per results file of this run (rows 1-3 fp32, rows 1-3 tf32, row 4): the report command writes
-# <out>/<device>/report.md per file, so each gets its own folder, named after the file.
-report_each() {
-  local f rc=0
-  for f in $(find "$WORK/results" -name '*.json' -not -path '*/tuning/*' | sort); do
-    "${CLI[@]}" report --out "$WORK/report/$(basename "$f" .json)" "$f" || rc=$?
-  done
-  return $rc
-}
-{
-  declare -p WORK CLI
-  declare -f report_each
-  echo report_each
-} >"$WORK/logs/report.sh"
-step report 25 bash "$WORK/logs/report.sh"
+[ -n "$PLAN" ] && say "plan: ${CLOCK} s of boxes (budget ${TOTAL_S} s, ${PACK_S} s kept)"
 exit 0

@@ -89,11 +89,13 @@ export {
 } from './targets/cuda/cuda-measurer.js';
 export { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
 export { cudaTarget } from './targets/cuda/cuda-target.js';
+export { cudaTuningDir, cudaTuningLogs, tunedGpuIdentity } from './targets/cuda/cuda-tuning-logs.js';
 export type * from './targets/cuda/kernel-interfaces.js';
+export { MEASURE_WORKERS, type MeasureWorkerName, measureWorkerPath } from './targets/worker-path.js';
 export { type GemmConvProblem, gemmProblem } from './templates/problem.js';
 export { TEMPLATES, templateForPrecision } from './templates/registry.js';
 export { DEFAULT_LIMITS, type DeviceLimits, type KernelSource } from './templates/template.js';
-export { type TvmBackendOptions, TvmConvBackend } from './tvm-conv-backend.js';
+export { type TvmBackendOptions, TvmConvBackend, tvmOptionsFromExtra } from './tvm-conv-backend.js';
 export {
   cpuTuningLogs,
   type TvmCpuBackendOptions,

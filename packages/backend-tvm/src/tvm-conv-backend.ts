@@ -7,11 +7,13 @@ import {
   type MathMode,
   type Tensor,
 } from '@unet3d/core';
+import { type GpuIdentity, gpuIdentityFromDetails } from '@unet3d/results';
 import { AppliedHistoryBackend, tuningLogsFromExtra } from './applied-history-backend.js';
 import { ApplyHistoryBest, type ChosenConfig } from './autotvm/history-best.js';
 import { createTask, kernelName, type TuningTask } from './autotvm/task.js';
 import { type CudaKernelRuntime, createCudaKernelRuntime } from './targets/cuda/cuda-runtime.js';
 import { cudaTarget } from './targets/cuda/cuda-target.js';
+import { cudaTuningLogs } from './targets/cuda/cuda-tuning-logs.js';
 import type { LoadedKernel } from './targets/cuda/kernel-interfaces.js';
 import { kernelOperands } from './templates/problem.js';
 import type { DeviceLimits, KernelSource } from './templates/template.js';
@@ -29,9 +31,17 @@ interface Prepared {
   loaded: LoadedKernel;
 }
 
-/** Read backend options from the registry's `extra` ({ tuningLog: string | string[] }). */
-export function tvmOptionsFromExtra(extra: Record<string, unknown> | undefined): TvmBackendOptions {
-  return { tuningLogs: tuningLogsFromExtra(extra, 'tvm') ?? [] };
+/**
+ * Backend options from the registry's `extra`: the logs named (`{ tuningLog: path | paths }`), else, given
+ * the GPU's identity, every tuning log of that GPU under `extra.results` (`{ results: root }`, what a bench
+ * row passes; see cudaTuningLogs); without either, none (fallback configs).
+ */
+export function tvmOptionsFromExtra(
+  extra: Record<string, unknown> | undefined,
+  gpu?: GpuIdentity,
+): TvmBackendOptions {
+  const named = tuningLogsFromExtra(extra, 'tvm');
+  return { tuningLogs: gpu ? cudaTuningLogs(named, extra, gpu) : (named ?? []) };
 }
 
 /**
@@ -52,10 +62,15 @@ export class TvmConvBackend extends AppliedHistoryBackend<Prepared> {
   }
 
   static async create(create: BackendCreateOptions, options?: TvmBackendOptions): Promise<TvmConvBackend> {
-    const opts = options ?? tvmOptionsFromExtra(create.extra);
     if (create.device.kind !== 'cuda') {
       throw new ConfigError(`the tvm backend runs on a CUDA device, got '${create.device.kind}'`);
     }
+    const opts =
+      options ??
+      tvmOptionsFromExtra(
+        create.extra,
+        gpuIdentityFromDetails(create.device.name, create.device.describe?.() ?? {}),
+      );
     const runtime = await createCudaKernelRuntime({ device: create.device });
     const history = ApplyHistoryBest.fromLogs(opts.tuningLogs, opts.warn);
     return new TvmConvBackend(create.device, create.mathMode, runtime, history, opts);

@@ -18,6 +18,7 @@ export {
   type LibraryCandidate,
   type LibrarySearchPlan,
   NVRTC_REQUIRED_HEADER,
+  NVRTC_REQUIRED_HEADERS,
   planLibrarySearch,
   pythonPrefixes,
 } from './library/library-finder.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { profileForDeviceName } from './device-profile-by-name.js';
 import { getDeviceProfile, peakFlopsFor } from './device-profiles.js';
 
 describe('the H200 profile (vendor-published specs)', () => {
@@ -16,5 +17,29 @@ describe('the H200 profile (vendor-published specs)', () => {
     expect(h200.peakFlops.fp32 / h200.memoryBandwidth).toBeCloseTo(13.958, 3);
     expect(h100.peakFlops.fp32 / h100.memoryBandwidth).toBeCloseTo(20.0, 3);
     expect(h200.source).toMatch(/published.*not measured/);
+  });
+});
+
+describe('the profile a GPU name picks (the name the driver reports)', () => {
+  it('H100 SXM and H200 by their own names; PCIe and NVL parts (other clocks and memory) pick none', () => {
+    expect(profileForDeviceName('NVIDIA H100 80GB HBM3')?.id).toBe('h100-sxm');
+    expect(profileForDeviceName('NVIDIA H200')?.id).toBe('h200-sxm');
+    expect(profileForDeviceName('NVIDIA H100 PCIe')).toBeUndefined();
+    expect(profileForDeviceName('NVIDIA H100 NVL')).toBeUndefined();
+    expect(profileForDeviceName('NVIDIA H200 NVL')).toBeUndefined();
+    expect(profileForDeviceName('NVIDIA A100-SXM4-80GB')?.id).toBe('a100-sxm4-80gb');
+    expect(profileForDeviceName('NVIDIA A100-PCIE-40GB')).toBeUndefined();
+    expect(profileForDeviceName('Tesla V100-SXM2-32GB')?.id).toBe('v100-sxm2');
+    expect(profileForDeviceName('NVIDIA TITAN X (Pascal)')?.id).toBe('titan-x-pascal');
+    expect(profileForDeviceName('NVIDIA GeForce GTX TITAN X')).toBeUndefined(); // Maxwell, not the paper's
+    expect(profileForDeviceName('AMD EPYC 9B45')).toBeUndefined();
+  });
+
+  it('the H100 SXM profile: 80 GB HBM3 at 3.35 TB/s, 67 TFLOP/s fp32, labelled as vendor specs', () => {
+    const h100 = getDeviceProfile('h100-sxm');
+    expect(h100.memoryBytes).toBe(80e9);
+    expect(h100.memoryBandwidth).toBe(3.35e12);
+    expect(peakFlopsFor(h100, 'fp32')).toBe(67e12);
+    expect(h100.source).toMatch(/vendor's published specs.*not measured/);
   });
 });

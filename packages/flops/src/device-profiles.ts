@@ -72,7 +72,8 @@ export const DEVICE_PROFILES: readonly DeviceProfile[] = [
     arch: 'sm_90',
     smCount: 132,
     memoryBytes: 80 * GB,
-    source: 'NVIDIA H100 datasheet (SXM), sparsity figures halved; H100 whitepaper Table 1',
+    source:
+      "vendor's published specs: NVIDIA H100 datasheet (SXM), sparsity figures halved; H100 whitepaper Table 1; not measured",
   },
   {
     id: 'h200-sxm',

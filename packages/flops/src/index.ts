@@ -11,6 +11,7 @@ export * from './arithmetic-intensity.js';
 export * from './batch-norm-cost.js';
 export * from './bias-cost.js';
 export * from './conv-cost.js';
+export * from './device-profile-by-name.js';
 export * from './device-profiles.js';
 export * from './elu-cost.js';
 export * from './flops-report.js';

@@ -6,6 +6,7 @@ import {
   type Precision,
   passBytes,
   peakFlopsFor,
+  profileForDeviceName,
   storageOf,
 } from '@unet3d/flops';
 import { buildNetwork, conv2dMacs, isModelName, MODEL_PRESETS, resnet50Conv2dLayers } from '@unet3d/model';
@@ -18,15 +19,6 @@ const PRECISION: Record<NetworkQuery['precision'], Precision> = {
   bf16: 'fp16-bf16',
 };
 
-/** Name fragments that identify a profile when the results file does not name one. */
-const NAME_HINTS: readonly [RegExp, string][] = [
-  [/\bh200\b/i, 'h200-sxm'],
-  [/\bh100\b/i, 'h100-sxm'],
-  [/\ba100\b/i, 'a100-sxm4-80gb'],
-  [/\bv100\b/i, 'v100-sxm2'],
-  [/titan x(?! ?p\b)/i, 'titan-x-pascal'],
-];
-
 /** The profile a device names explicitly, else one matched by its name (GPUs only). */
 export function matchDeviceProfile(device: DeviceInfo): { profile: DeviceProfile; how: string } | null {
   if (device.profile) {
@@ -34,11 +26,8 @@ export function matchDeviceProfile(device: DeviceInfo): { profile: DeviceProfile
     if (p) return { profile: p, how: `profile '${p.id}' named in the results file` };
   }
   if (device.kind !== 'cuda') return null;
-  for (const [re, id] of NAME_HINTS) {
-    const p = DEVICE_PROFILES.find((d) => d.id === id);
-    if (p && re.test(device.name)) return { profile: p, how: `matched by device name '${device.name}'` };
-  }
-  return null;
+  const p = profileForDeviceName(device.gpuName ?? device.name);
+  return p ? { profile: p, how: `matched by device name '${device.gpuName ?? device.name}'` } : null;
 }
 
 /**

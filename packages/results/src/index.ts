@@ -4,6 +4,7 @@ export * from './consistency.js';
 export * from './device-identity.js';
 export * from './device-slug.js';
 export * from './find.js';
+export * from './gpu-identity.js';
 export * from './identity-of-device.js';
 export * from './issues.js';
 export * from './load.js';

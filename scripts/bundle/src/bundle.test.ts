@@ -1,40 +1,15 @@
 import { execFile } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BundleResult, buildBundle, GPU_BUNDLE_MAX_BYTES } from './bundle.js';
+import { type BundleResult, buildBundle } from './bundle.js';
+import { repoRoot, bundleSkipReason as skipReason } from './bundle-test-support.js';
 import { findPackageDir, keepFile, NATIVE_PACKAGES } from './natives.js';
 import { launcherScript, readmeText } from './texts.js';
 
 const run = promisify(execFile);
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/** Why the end-to-end tests cannot run here, or undefined when they can. */
-async function esbuildUnavailable(): Promise<string | undefined> {
-  try {
-    const esbuild = await import('esbuild');
-    await esbuild.transform('let x: number = 1', { loader: 'ts' });
-    return undefined;
-  } catch (err) {
-    return `esbuild cannot run here: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
-const skipReason =
-  process.platform === 'linux' && process.arch === 'x64'
-    ? await esbuildUnavailable()
-    : 'the bundle is linux-x64 only';
 
 describe('native package filters', () => {
   const pkg = (name: string) => NATIVE_PACKAGES.find((p) => p.name === name)!;
@@ -218,73 +193,5 @@ describe.skipIf(skipReason !== undefined)(
       );
       expect(`${stdout}${stderr}`).toMatch(/strided-cudnn\s+onnxruntime\s+ok/);
     }, 900_000);
-  },
-);
-
-describe.skipIf(skipReason !== undefined)(
-  `GPU bundle (--gpu): tar.xz without onnxruntime, run from an empty folder${skipReason ? ` (skipped: ${skipReason})` : ''}`,
-  () => {
-    let work: string;
-    let bundle: string;
-    let built: BundleResult;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env['NODE_OPTIONS'];
-    delete env['NODE_PATH'];
-    const node = (args: string[]) =>
-      run(process.execPath, [join(bundle, 'unet3d.mjs'), ...args], {
-        cwd: join(work, 'empty'),
-        env,
-        timeout: 300_000,
-      });
-
-    beforeAll(async () => {
-      work = mkdtempSync(join(tmpdir(), 'unet3d-gpu-bundle-test-'));
-      built = await buildBundle({ repoRoot, outDir: join(work, 'build', 'unet3d-gpu'), gpu: true });
-      // Unpack the archive alone, the way the GPU node gets it; the build folder is gone.
-      mkdirSync(join(work, 'node'));
-      mkdirSync(join(work, 'empty'));
-      await run('tar', ['-xJf', built.archive!.path, '-C', join(work, 'node')]);
-      rmSync(join(work, 'build'), { recursive: true, force: true });
-      bundle = join(work, 'node', 'unet3d-gpu');
-    }, 900_000);
-    afterAll(() => {
-      if (work) rmSync(work, { recursive: true, force: true });
-    });
-
-    it('is an archive of at most 20 MB holding koffi, the fonts and resvg, and no onnxruntime', () => {
-      expect(built.archive!.path.endsWith('unet3d-gpu.tar.xz')).toBe(true);
-      expect(built.archive!.bytes).toBeLessThanOrEqual(GPU_BUNDLE_MAX_BYTES);
-      expect(GPU_BUNDLE_MAX_BYTES).toBe(20e6);
-      const all = readdirSync(bundle, { recursive: true }).map((p) => String(p).split(/[\\/]/).join('/'));
-      expect(all).toEqual(
-        expect.arrayContaining([
-          'unet3d.mjs',
-          'node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node',
-          'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
-          'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
-          'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node',
-          'pytorch-peer/train_step.py',
-        ]),
-      );
-      expect(all.filter((p) => /onnxruntime/.test(p))).toEqual([]);
-      expect(all.filter((p) => p.endsWith('.ttf'))).toHaveLength(2);
-    });
-
-    it('runs `flops --model scaled --json` and `verify --help` with only node, from an empty folder', async () => {
-      const { stdout } = await node(['flops', '--model', 'scaled', '--json']);
-      const report = JSON.parse(stdout) as { model: string; layers: unknown[] };
-      expect(report.model).toBe('scaled');
-      expect(report.layers.length).toBeGreaterThan(10);
-      const help = await node(['verify', '--help']);
-      expect(help.stdout).toMatch(/--device-ops/);
-      expect(help.stdout).toMatch(/--iteration/);
-      expect(readdirSync(join(work, 'empty'))).toEqual([]);
-    }, 600_000);
-
-    it('without onnxruntime, `verify --iteration` falls back to the float64 reference on the CPU', async () => {
-      const { stdout } = await node(['verify', '--iteration', '--backend', 'reference', '--json']);
-      const json = JSON.parse(stdout) as { pass: boolean; reference: string };
-      expect(json).toMatchObject({ pass: true, reference: 'reference' });
-    }, 600_000);
   },
 );

@@ -6,12 +6,10 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import {
   externalNames,
@@ -22,6 +20,8 @@ import {
   parentOf,
   toPosix,
 } from './natives.js';
+import { folderSize, prepareOutDir } from './out-dir.js';
+import { packTarXz } from './pack-tar-xz.js';
 import {
   BUILD_INFO_FILE,
   ENTRY_FILE,
@@ -31,6 +31,10 @@ import {
   README_FILE,
   readmeText,
 } from './texts.js';
+import { workerEntryPoints } from './workers.js';
+
+export { packTarXz } from './pack-tar-xz.js';
+export { workerEntryPoints } from './workers.js';
 
 export interface BundleOptions {
   /** The monorepo root (holds packages/bench). */
@@ -73,41 +77,8 @@ export interface BundleResult {
   warnings: string[];
   /** The GPU bundle's `.tar.xz` (path and bytes), when `gpu` was set. */
   archive?: { path: string; bytes: number };
-}
-
-/**
- * Pack `dir` as `<dir>.tar.xz` (one top folder, the bundle's name) with the system `tar` and `xz` — the
- * tools the receiving machine unpacks it with (`tar -xJf`). Written under a temporary name, then renamed.
- */
-export function packTarXz(dir: string): { path: string; bytes: number } {
-  const path = `${dir}.tar.xz`;
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    execFileSync('tar', ['-C', dirname(dir), '--owner=0', '--group=0', '-cJf', tmp, basename(dir)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, XZ_OPT: '-6' },
-    });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`cannot pack ${dir} with tar + xz: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return { path, bytes: statSync(path).size };
-}
-
-/** Refuse to empty a folder that does not look like an earlier bundle (a mistyped --out). */
-function prepareOutDir(outDir: string): void {
-  if (existsSync(outDir)) {
-    const entries = readdirSync(outDir);
-    const ours = entries.length === 0 || entries.includes(BUILD_INFO_FILE) || entries.includes(ENTRY_FILE);
-    if (!ours) {
-      throw new Error(
-        `refusing to replace ${outDir}: it exists and is not an unet3d bundle (no ${ENTRY_FILE})`,
-      );
-    }
-    rmSync(outDir, { recursive: true, force: true });
-  }
-  mkdirSync(outDir, { recursive: true });
+  /** The measure workers emitted beside the entry (`<name>.mjs`, see workerEntryPoints). */
+  workers: string[];
 }
 
 function git(repoRoot: string, args: string[]): string | undefined {
@@ -177,23 +148,6 @@ function copyPackage(pkg: NativePackage, srcDir: string, destDir: string): { fil
   return { files, bytes };
 }
 
-function folderSize(dir: string): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  for (const ent of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, ent.name);
-    if (ent.isDirectory()) {
-      const sub = folderSize(abs);
-      files += sub.files;
-      bytes += sub.bytes;
-    } else if (ent.isFile()) {
-      files += 1;
-      bytes += statSync(abs).size;
-    }
-  }
-  return { files, bytes };
-}
-
 /**
  * Build the offline bundle: esbuild bundles the `unet3d` CLI from its TypeScript sources (condition
  * `@unet3d/source`) into one ESM file; the packages with native code are copied beside it as package folders
@@ -213,11 +167,17 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
   prepareOutDir(outDir);
   const entry = join(outDir, ENTRY_FILE);
   const used = new Set<string>();
-  log(`esbuild ${esbuild.version}: bundling packages/bench/src/bin.ts → ${relative(repoRoot, entry)}`);
+  const workers = workerEntryPoints(repoRoot);
+  log(
+    `esbuild ${esbuild.version}: bundling packages/bench/src/bin.ts → ${relative(repoRoot, entry)}, ` +
+      `and the measure workers ${Object.keys(workers).join(', ')} beside it`,
+  );
   const result = await esbuild.build({
     absWorkingDir: repoRoot,
-    entryPoints: [entrySource],
-    outfile: entry,
+    // One self-contained file per entry (no shared chunks): the CLI, and each measure worker.
+    entryPoints: { [ENTRY_FILE.replace(/\.mjs$/, '')]: entrySource, ...workers },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -286,6 +246,7 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
         platform: 'linux-x64-glibc',
         variant: options.gpu ? 'gpu (no onnxruntime: the CPU backend is not included)' : 'full',
         minNode: MIN_NODE_MAJOR,
+        workers: Object.keys(workers).map((w) => `${w}.mjs`),
         packages: packages.map(({ name, version }) => ({ name, version })),
       },
       null,
@@ -314,5 +275,6 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
     files: total.files,
     packages,
     warnings,
+    workers: Object.keys(workers).map((w) => join(outDir, `${w}.mjs`)),
   };
 }

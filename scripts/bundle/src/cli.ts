@@ -57,7 +57,8 @@ async function main(): Promise<number> {
     }
     process.stdout.write(
       `${relative(process.cwd(), r.archive.path)}: ${mb(r.archive.bytes)}${nodeLine}\n` +
-        `on the GPU node: tar -xJf ${basename(r.archive.path)} && xz -dc node.xz > node && chmod +x node && ` +
+        'on the GPU node: scripts/gpu-first-light.sh OUT unpacks and runs them (scripts/first-light/README.md); by hand: ' +
+        `tar -xJf ${basename(r.archive.path)} && xz -dc node.xz > node && chmod +x node && ` +
         `./node ${basename(r.outDir)}/unet3d.mjs verify --device-ops\n`,
     );
     return 0;

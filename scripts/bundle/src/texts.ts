@@ -86,6 +86,8 @@ Layout
 ------
     unet3d           launcher (POSIX sh)
     unet3d.mjs       the CLI and all its pure-JavaScript dependencies, bundled by esbuild
+    cpu-measure-child.mjs, cuda-measure-child.mjs
+                     the tuner's measure workers (\`unet3d tune\` starts them as child processes)
     node_modules/    the packages with native code, as npm shipped them (linux-x64 binaries only):
 ${pkgs}
     BUILD-INFO.json  commit, build time and package versions of this bundle

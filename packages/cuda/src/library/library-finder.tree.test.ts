@@ -72,18 +72,54 @@ describe('the finder on real directory trees', () => {
     expect(asked.candidates[0]!.path).toBe(compat);
   });
 
-  it("finds NVRTC's include folder holding mma.h: toolkit first, else a wheel's", () => {
+  it('finds the driver a container mounted under /usr/local/nvidia/lib64 (on no loader path)', () => {
+    const mounted = touch('usr/local/nvidia/lib64/libcuda.so.1');
+    const plan = planLibrarySearch(CUDA_DRIVER_LIBRARY, probe());
+    expect(plan.candidates[0]).toEqual({ path: mounted, source: 'system' });
+    // A libcuda in the distribution's own folder comes first.
+    const distro = touch('usr/lib/x86_64-linux-gnu/libcuda.so.1');
+    expect(
+      planLibrarySearch(CUDA_DRIVER_LIBRARY, probe())
+        .candidates.map((c) => c.path)
+        .slice(0, 2),
+    ).toEqual([distro, mounted]);
+  });
+
+  it("finds NVRTC's include folder holding mma.h and crt/mma.h: toolkit first, else a wheel's", () => {
     touch('home-cuda/include/cuda.h'); // $CUDA_HOME without mma.h is passed over
     const toolkit = touch('usr/local/cuda-13.0/include/mma.h');
-    touch('opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/include/mma.h');
+    touch('usr/local/cuda-13.0/include/crt/mma.h');
+    const wheel = 'opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/include';
+    touch(`${wheel}/mma.h`);
+    touch(`${wheel}/crt/mma.h`);
     const found = findCudaIncludeDir(probe({ CUDA_HOME: path.join(root, 'home-cuda') }));
     expect(found.dir).toBe(path.dirname(toolkit));
     expect(found.searched[0]).toBe(path.join(root, 'home-cuda/include'));
     rmSync(path.join(root, 'usr'), { recursive: true });
-    expect(findCudaIncludeDir(probe()).dir).toBe(
-      path.join(root, 'opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/include'),
-    );
+    expect(findCudaIncludeDir(probe()).dir).toBe(path.join(root, wheel));
     rmSync(path.join(root, 'opt'), { recursive: true });
+    expect(findCudaIncludeDir(probe()).dir).toBeUndefined();
+  });
+
+  it('passes over a folder whose mma.h stub lacks crt/mma.h (a CUDA 13 wheel without crt/), naming it', () => {
+    // $CUDA_HOME points at the wheel, so it is looked at first; the complete toolkit folder after it wins.
+    const wheel = 'opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/include';
+    touch(`${wheel}/mma.h`);
+    touch(`${wheel}/cuda_fp16.h`);
+    const toolkit = touch('usr/local/cuda-13.0/include/crt/mma.h');
+    touch('usr/local/cuda-13.0/include/mma.h');
+    const found = findCudaIncludeDir(probe({ CUDA_HOME: path.join(root, wheel, '..') }));
+    expect(found.dir).toBe(path.dirname(path.dirname(toolkit)));
+    expect(found.incomplete).toEqual([`${path.join(root, wheel)} (no crt/mma.h)`]);
+    // Only the incomplete wheel left: no folder at all, and the wheel is named as incomplete.
+    rmSync(path.join(root, 'usr'), { recursive: true });
+    const none = findCudaIncludeDir(probe());
+    expect(none.dir).toBeUndefined();
+    expect(none.searched).toContain(path.join(root, wheel));
+    expect(none.incomplete).toEqual([`${path.join(root, wheel)} (no crt/mma.h)`]);
+    // crt/mma.h alone (no mma.h) is no include folder either.
+    rmSync(path.join(root, wheel, 'mma.h'));
+    touch(`${wheel}/crt/mma.h`);
     expect(findCudaIncludeDir(probe()).dir).toBeUndefined();
   });
 });

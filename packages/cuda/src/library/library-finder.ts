@@ -23,7 +23,11 @@ export interface LibrarySearchPlan {
   readonly searched: string[];
 }
 
-/** System library folders (under the probe's root). */
+/**
+ * System library folders (under the probe's root). /usr/local/nvidia/lib64 is where a container runtime
+ * (e.g. GKE's) mounts the host's driver libraries, libcuda.so.1 among them, without always putting that
+ * folder on LD_LIBRARY_PATH or into the loader cache.
+ */
 const SYSTEM_DIRS = [
   '/usr/lib/x86_64-linux-gnu',
   '/usr/lib/aarch64-linux-gnu',
@@ -31,6 +35,8 @@ const SYSTEM_DIRS = [
   '/usr/lib',
   '/usr/local/lib',
   '/usr/lib/wsl/lib',
+  '/usr/local/nvidia/lib64',
+  '/usr/local/nvidia/lib',
 ];
 
 /** Entries of `parent` whose name starts with `prefix`, newest-looking (highest version) first. */
@@ -120,13 +126,26 @@ const PIP_INCLUDE_SUBDIRS = [
 export const NVRTC_REQUIRED_HEADER = 'mma.h';
 
 /**
+ * What an include folder must hold for the tensor-core kernels to compile: `mma.h` is a stub that includes
+ * `crt/mma.h`, and a CUDA 13 pip wheel's nvidia/cu13/include can hold the stub without its crt/ folder
+ * ("cannot open source file crt/mma.h"); a toolkit's include/ holds both.
+ */
+export const NVRTC_REQUIRED_HEADERS: readonly string[] = [NVRTC_REQUIRED_HEADER, 'crt/mma.h'];
+
+/**
  * The include folder to hand NVRTC (`--include-path=DIR`), best first: $CUDA_HOME/$CUDA_PATH, then
  * /usr/local/cuda*, then the pip wheels' include folders of every python prefix; the first folder that
- * holds `mma.h` (CUDA's WMMA header; NVRTC 13.0 looks only in its own built-in headers). `searched` lists
- * every folder looked at, for the error message.
+ * holds every one of NVRTC_REQUIRED_HEADERS (CUDA's WMMA headers; NVRTC 13.0 looks only in its own built-in
+ * headers). `searched` lists every existing folder looked at, and `incomplete` those passed over for a
+ * missing header (`DIR (no crt/mma.h)`), for the error message.
  */
-export function findCudaIncludeDir(probe: SystemProbe): { dir: string | undefined; searched: string[] } {
+export function findCudaIncludeDir(probe: SystemProbe): {
+  dir: string | undefined;
+  searched: string[];
+  incomplete: string[];
+} {
   const searched: string[] = [];
+  const incomplete: string[] = [];
   const candidates: string[] = [];
   for (const { root } of toolkitRoots(probe)) {
     candidates.push(
@@ -141,9 +160,12 @@ export function findCudaIncludeDir(probe: SystemProbe): { dir: string | undefine
   for (const dir of new Set(candidates)) {
     if (!probe.exists(dir)) continue;
     searched.push(dir);
-    if (probe.exists(path.join(dir, NVRTC_REQUIRED_HEADER))) return { dir, searched };
+    const missing = NVRTC_REQUIRED_HEADERS.filter((h) => !probe.exists(path.join(dir, h)));
+    if (missing.length === 0) return { dir, searched, incomplete };
+    // A folder without even mma.h is no CUDA include folder for this purpose: not worth naming.
+    if (missing.length < NVRTC_REQUIRED_HEADERS.length) incomplete.push(`${dir} (no ${missing.join(', ')})`);
   }
-  return { dir: undefined, searched };
+  return { dir: undefined, searched, incomplete };
 }
 
 /** A libcuda in a toolkit's compat/ folder: the forward-compatibility driver, only right on older drivers. */

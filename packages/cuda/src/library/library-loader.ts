@@ -28,6 +28,21 @@ export type LibraryOpener = (path: string) => LibraryHandle;
 
 const koffiOpener: LibraryOpener = (p) => getKoffi().load(p, { global: true });
 
+/**
+ * Every handle this process opened, held for its life. koffi closes a library (dlclose) when its handle is
+ * garbage-collected; a companion preloaded only so that the main library's own dlopen-by-name finds it
+ * (NVRTC's libnvrtc-builtins, cuDNN's sub-libraries) has no other reference, so after the next GC it was
+ * gone, and a wheel's libnvrtc.so.13 has no RUNPATH to find libnvrtc-builtins again: compiles then failed
+ * at random. CUDA libraries are never unloaded anyway (closing one under live contexts is not safe).
+ */
+const heldOpen: LibraryHandle[] = [];
+
+function openAndHold(open: LibraryOpener, path: string): LibraryHandle {
+  const handle = open(path);
+  heldOpen.push(handle);
+  return handle;
+}
+
 export function searchOptionsFor(id: LibraryId, locations: LibraryLocations = {}): LibrarySearchOptions {
   const dirs = locations.libraryDirs?.[id];
   const file = locations.libraryFiles?.[id];
@@ -38,7 +53,8 @@ export function searchOptionsFor(id: LibraryId, locations: LibraryLocations = {}
 }
 
 /**
- * Find and open a library. Tries each candidate in search order; when none opens, throws
+ * Find and open a library, and preload its companions from the same folder; every handle opened is held for
+ * the life of the process (see heldOpen). Tries each candidate in search order; when none opens, throws
  * LibraryNotFoundError naming the library, every place searched (and why each found file failed to open)
  * and how to point to it.
  */
@@ -53,7 +69,7 @@ export function loadLibrary(
   for (const c of plan.candidates) {
     let handle: LibraryHandle;
     try {
-      handle = open(c.path);
+      handle = openAndHold(open, c.path);
     } catch (err) {
       if (c.path.includes('/')) failures.push(`${c.path}: ${(err as Error).message}`);
       continue;
@@ -62,7 +78,7 @@ export function loadLibrary(
     const companionFailures: string[] = [];
     for (const comp of findCompanions(spec, c.path, probe)) {
       try {
-        open(comp);
+        openAndHold(open, comp);
         companions.push(comp);
       } catch (err) {
         companionFailures.push(`${comp}: ${(err as Error).message}`);

@@ -3,20 +3,25 @@ import path from 'node:path';
 import { DeviceError } from '@unet3d/core';
 import { CudaCallError } from '../driver/cuda-error.js';
 import { bindFunctions } from '../driver/driver-api.js';
-import { findCudaIncludeDir } from '../library/library-finder.js';
+import { findCudaIncludeDir, NVRTC_REQUIRED_HEADERS } from '../library/library-finder.js';
 import { type LibraryLocations, type LoadedLibrary, loadLibrary } from '../library/library-loader.js';
 import { NVRTC_LIBRARY } from '../library/library-specs.js';
 import { createSystemProbe, type SystemProbe } from '../library/system-probe.js';
 import { CompileCache, compileCacheKey } from './compile-cache.js';
 import { NVRTC_ERROR_COMPILATION, NVRTC_PROTOTYPES, type NvrtcApi } from './nvrtc-api.js';
 
-/** A kernel source failed to compile; `log` is NVRTC's compile log. */
+/**
+ * A kernel source failed to compile; `log` is NVRTC's compile log. A header NVRTC could not open, where the
+ * compiler found no complete CUDA include folder (`includeProblem`), is named as that, not as a kernel bug.
+ */
 export class NvrtcCompileError extends DeviceError {
   readonly log: string;
-  constructor(name: string, arch: string, log: string) {
+  constructor(name: string, arch: string, log: string, includeProblem?: string) {
     super(
       `NVRTC could not compile ${name} for ${arch}:\n${log.trim()}`,
-      'this is a bug in the generated kernel source; the log above names the line',
+      includeProblem && /cannot open source file/.test(log)
+        ? `${includeProblem}: install the CUDA toolkit's headers (e.g. /usr/local/cuda/include) or set CUDA_HOME`
+        : 'this is a bug in the generated kernel source; the log above names the line',
     );
     this.log = log;
   }
@@ -28,8 +33,8 @@ export interface CompilerOptions extends LibraryLocations {
   /** Options added to every compile (after the arch), default ['-std=c++17']. */
   defaultOptions?: readonly string[];
   /**
-   * Folders handed to NVRTC as `--include-path`. Default: the first CUDA include folder holding `mma.h`
-   * found by findCudaIncludeDir ($CUDA_HOME, /usr/local/cuda*, the cuda-toolkit / nvidia-cuda-nvrtc /
+   * Folders handed to NVRTC as `--include-path`. Default: the first CUDA include folder holding `mma.h` and
+   * `crt/mma.h` found by findCudaIncludeDir ($CUDA_HOME, /usr/local/cuda*, the cuda-toolkit / nvidia-cuda-nvrtc /
    * nvidia-cuda-runtime pip wheels); NVRTC 13.0 does not find `mma.h` by itself, so without it every
    * tensor-core (WMMA) kernel fails to compile. [] passes none.
    */
@@ -64,6 +69,8 @@ export class NvrtcCompiler {
   readonly cache: CompileCache;
   /** The `--include-path` folders every compile gets (see CompilerOptions.includeDirs). */
   readonly includeDirs: readonly string[];
+  /** Why no include folder was found (none held every NVRTC_REQUIRED_HEADERS), else undefined. */
+  readonly includeProblem: string | undefined;
   private readonly defaultOptions: readonly string[];
 
   constructor(options: CompilerOptions = {}) {
@@ -75,8 +82,14 @@ export class NvrtcCompiler {
     this.version = `${major[0]}.${minor[0]}`;
     this.cache = new CompileCache(options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir);
     const probe = options.probe ?? createSystemProbe();
-    const found = findCudaIncludeDir(probe).dir;
-    this.includeDirs = options.includeDirs ?? (found ? [found] : []);
+    const found = options.includeDirs === undefined ? findCudaIncludeDir(probe) : undefined;
+    this.includeDirs = options.includeDirs ?? (found?.dir ? [found.dir] : []);
+    this.includeProblem =
+      found && !found.dir
+        ? `no CUDA include folder holds ${NVRTC_REQUIRED_HEADERS.join(' and ')} (searched: ${
+            found.searched.join(', ') || 'none exists'
+          }${found.incomplete.length ? `; incomplete: ${found.incomplete.join(', ')}` : ''})`
+        : undefined;
     this.defaultOptions = [
       ...(options.defaultOptions ?? ['-std=c++17']),
       ...this.includeDirs.map((d) => `--include-path=${d}`),
@@ -114,7 +127,8 @@ export class NvrtcCompiler {
     try {
       const status = this.api.nvrtcCompileProgram(prog[0], options.length, options) as number;
       const log = this.readLog(prog[0] ?? null);
-      if (status === NVRTC_ERROR_COMPILATION) throw new NvrtcCompileError(request.name, arch, log);
+      if (status === NVRTC_ERROR_COMPILATION)
+        throw new NvrtcCompileError(request.name, arch, log, this.includeProblem);
       this.check(status, `nvrtcCompileProgram(${request.name})`);
       const size = [0];
       this.check(this.api.nvrtcGetCUBINSize(prog[0], size), 'nvrtcGetCUBINSize');

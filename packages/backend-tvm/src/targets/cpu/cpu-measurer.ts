@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { errorToOneLine } from '@unet3d/core';
 import { buildMany, detectCpuFeatures, findCompiler } from '@unet3d/native';
 import { type MeasureErrorCode, MeasureErrorNo, type MeasureResult } from '../../autotvm/measure-error.js';
@@ -7,6 +6,7 @@ import type { RecordProvenance } from '../../autotvm/record.js';
 import type { TargetSpec } from '../../autotvm/target.js';
 import { instantiate, type TuningTask } from '../../autotvm/task.js';
 import { ChildWorkerPool } from '../../measure/child-worker-pool.js';
+import { measureWorkerPath } from '../worker-path.js';
 import type { CpuMeasureReply, CpuMeasureRequest } from './cpu-measure-protocol.js';
 import { cpuLimitsFromFeatures, cpuTarget } from './cpu-target.js';
 import type { CpuKernelSource, CpuLimits } from './cpu-template.js';
@@ -45,10 +45,7 @@ export const DEFAULT_CPU_MEASURE: CpuMeasureOptions = {
   commit: 'unknown',
 };
 
-const childModule = (): string => {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return fileURLToPath(new URL(`./cpu-measure-child.${ext}`, import.meta.url));
-};
+const childModule = (): string => measureWorkerPath('cpu-measure-child', import.meta.url);
 
 /**
  * Measures CPU configs for real: generated C built in parallel by the system compiler (cached shared

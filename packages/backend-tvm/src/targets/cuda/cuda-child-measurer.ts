@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { DeviceError } from '@unet3d/core';
 import { MeasureErrorNo, type MeasureResult } from '../../autotvm/measure-error.js';
 import type { Measurer } from '../../autotvm/measurer.js';
@@ -7,14 +6,12 @@ import type { TargetSpec } from '../../autotvm/target.js';
 import type { TuningTask } from '../../autotvm/task.js';
 import { ChildWorkerPool } from '../../measure/child-worker-pool.js';
 import type { DeviceLimits, KernelSource } from '../../templates/template.js';
+import { measureWorkerPath } from '../worker-path.js';
 import type { CudaMeasureReply, CudaMeasureRequest } from './cuda-measure-child.js';
 import type { GpuMeasureOptions } from './cuda-measurer.js';
 import { cudaTarget } from './cuda-target.js';
 
-const childModule = (): string => {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return fileURLToPath(new URL(`./cuda-measure-child.${ext}`, import.meta.url));
-};
+const childModule = (): string => measureWorkerPath('cuda-measure-child', import.meta.url);
 
 /**
  * The CUDA target's measurer for tuning: GpuMeasurer running in a child process that owns the CUDA
@@ -105,6 +102,6 @@ export class CudaChildMeasurer implements Measurer {
 }
 
 /** The CUDA target's measurer on this machine's GPU, in a child process (throws a DeviceError without a GPU). */
-export async function createGpuMeasurer(seed: number, commit = 'unknown'): Promise<Measurer> {
+export async function createGpuMeasurer(seed: number, commit = 'unknown'): Promise<CudaChildMeasurer> {
   return CudaChildMeasurer.create({ seed, commit });
 }

@@ -5,8 +5,6 @@
  * launch, arg.ptr) and duck-type checked at run time, so a drift in that API gives one clear DeviceError
  * rather than a crash deep in tuning. Not exercised on a GPU yet (written on a machine without one).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { type Device, DeviceError, errorToOneLine, type Tensor } from '@unet3d/core';
 import type { CudaDevice, CudaProgram } from '@unet3d/cuda';
 import type {
@@ -46,17 +44,6 @@ function assertCudaDevice(d: unknown): asserts d is CudaDevice {
   }
 }
 
-/** CUDA include directories for NVRTC (mma.h, cuda_bf16.h), nearest the NVRTC library first. */
-function cudaIncludeDirs(nvrtcPath: string | undefined): string[] {
-  const dirs = [
-    ...(nvrtcPath
-      ? [join(dirname(nvrtcPath), '..', 'include'), join(dirname(nvrtcPath), '..', '..', 'include')]
-      : []),
-    '/usr/local/cuda/include',
-  ];
-  return dirs.filter((d) => existsSync(join(d, 'mma.h')));
-}
-
 type LoadedCudaKernel = LoadedKernel & { program: CudaProgram };
 
 /** Create (or wrap) a CUDA device; throws a DeviceError where there is no GPU. */
@@ -76,7 +63,6 @@ export async function createCudaKernelRuntime(options: { device?: Device } = {})
   assertCudaDevice(device);
   const ctx = device.ctx;
   const compiler = device.compiler;
-  const includes = cudaIncludeDirs(compiler.library?.path);
   const [major, minor] = ctx.computeCapability;
 
   const builder: KernelBuilder = {
@@ -87,15 +73,9 @@ export async function createCudaKernelRuntime(options: { device?: Device } = {})
       return requests.map((r): BuildResult => {
         const t0 = performance.now();
         try {
-          const needsIncludes = r.includes.length > 0;
-          const res = compiler.compile(
-            {
-              name: `${r.name}.cu`,
-              source: r.source,
-              ...(needsIncludes ? { options: includes.map((d) => `--include-path=${d}`) } : {}),
-            },
-            `sm_${opts.arch}`,
-          );
+          // Headers (mma.h for the tensor-core templates) come from the compiler's own include folder: one
+          // finder, which accepts only a folder holding mma.h and crt/mma.h (findCudaIncludeDir).
+          const res = compiler.compile({ name: `${r.name}.cu`, source: r.source }, `sm_${opts.arch}`);
           const ms = performance.now() - t0;
           if (ms > opts.timeoutMs)
             return { ok: false, kind: 'timeout', message: `NVRTC took ${Math.round(ms)} ms` };

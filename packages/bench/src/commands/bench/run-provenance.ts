@@ -1,10 +1,12 @@
 import type { MathMode } from '@unet3d/core';
+import { profileForDeviceName } from '@unet3d/flops';
 import { detectCpuFeatures } from '@unet3d/native';
 import {
   type BenchRowInput,
   type BenchRunInput,
   type BenchSettings,
   type DeviceIdentity,
+  gpuIdentityFromDetails,
   median,
 } from '@unet3d/results';
 import { gitState, hostInfo, packageVersions } from './provenance.js';
@@ -41,20 +43,19 @@ export function deviceOf(outcome: RowOutcome | undefined): DeviceInfo {
     return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
   };
   const cuda = outcome?.device?.kind === 'cuda';
-  const memoryBytes =
-    typeof details['memoryBytes'] === 'number' ? (details['memoryBytes'] as number) : host.memoryBytes;
-  // Who the device is, not what it is called: a GPU by name, SM, memory and driver; a CPU by vendor,
+  // Who the device is, not what it is called: a GPU by name, SM, memory and driver (the same identity, so
+  // the same folder, as `tune --target cuda` and the tvm backend's logs); a CPU by vendor,
   // microarchitecture, ISA level (after any UNET3D_CPU_FEATURES override) and cores.
   const identity: DeviceIdentity =
     cuda && outcome?.device
-      ? {
-          kind: 'cuda',
-          name: outcome.device.name,
-          sm: str('computeCapability'),
-          memoryBytes: typeof details['memoryBytes'] === 'number' ? (details['memoryBytes'] as number) : null,
-          driver: str('driverVersion'),
-        }
+      ? gpuIdentityFromDetails(outcome.device.name, { ...backendDetails, ...details })
       : detectCpuFeatures().identity;
+  const memoryBytes =
+    identity.kind === 'cuda'
+      ? (identity.memoryBytes ?? host.memoryBytes)
+      : typeof details['memoryBytes'] === 'number'
+        ? (details['memoryBytes'] as number)
+        : host.memoryBytes;
   return {
     kind: outcome?.device?.kind ?? ('cpu' as const),
     name: cuda && outcome?.device ? outcome.device.name : host.cpuModel,
@@ -65,7 +66,8 @@ export function deviceOf(outcome: RowOutcome | undefined): DeviceInfo {
     cudnnVersion: str('cudnnVersion'),
     computeCapability: str('computeCapability'),
     memoryBytes,
-    profile: null,
+    // A GPU's roofline profile (vendor specs) by its own name; a CPU's roof is measured, not looked up.
+    profile: identity.kind === 'cuda' ? (profileForDeviceName(identity.name)?.id ?? null) : null,
     details,
     identity,
   };

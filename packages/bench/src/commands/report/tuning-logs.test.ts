@@ -6,7 +6,7 @@ import { SyntheticMeasurer } from '@unet3d/backend-tvm/testing';
 import { convSpec, convWorkload } from '@unet3d/core';
 import { flopsAnalytic } from '@unet3d/report';
 import { sampleRun } from '@unet3d/report/testing';
-import { deviceFolderSlug, deviceSlug } from '@unet3d/results';
+import { deviceFolderSlug, deviceSlug, identitySlug } from '@unet3d/results';
 import { describe, expect, it } from 'vitest';
 import { runReportCommand } from './run-report.js';
 import { tuningLogsFor, tuningSlugOf } from './tuning-logs.js';
@@ -72,6 +72,37 @@ describe('tuning convergence in the report', () => {
     expect((await tuningLogsFor(root, here))?.sources).toEqual([zen3]);
     // A run that recorded neither: the folder of its device (here a run without an identity: its name).
     expect((await tuningLogsFor(root, run))?.sources).toEqual([legacy]);
+  });
+
+  it("finds a GPU run's logs in its identity's folder (<name>-sm90), where tune --target cuda writes them", async () => {
+    const sample = sampleRun({ analytic: flopsAnalytic(), device: 'cuda', patch: [16, 32, 32] });
+    const identity = {
+      kind: 'cuda' as const,
+      name: sample.provenance.device.name,
+      sm: '9.0',
+      memoryBytes: null,
+      driver: null,
+    };
+    const run = {
+      ...sample,
+      provenance: { ...sample.provenance, device: { ...sample.provenance.device, identity } },
+    };
+    const root = await mkdtemp(join(tmpdir(), 'unet3d-tuning-identity-'));
+    const logPath = join(root, 'tuning', identitySlug(identity), 'scaled-fp32.jsonl');
+    expect(identitySlug(identity)).toMatch(/-sm90$/);
+    await tuneWorkloads({
+      workloads: [convWorkload([1, 8, 4, 8, 8], 8, convSpec({ kernel: 3, padding: 1 }))],
+      passes: ['forward'],
+      precision: 'fp32',
+      logPath,
+      tuner: 'random',
+      seed: 1,
+      budget: 4,
+      measurer: new SyntheticMeasurer(() => 0.01),
+    });
+    const logs = await tuningLogsFor(root, run);
+    expect(logs?.sources).toEqual([logPath]);
+    expect(logs?.records).toHaveLength(4);
   });
 
   it('has nothing to add without a tuning folder', async () => {

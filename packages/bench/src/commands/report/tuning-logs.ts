@@ -1,10 +1,10 @@
 import type { TuningTrial } from '@unet3d/report';
-import { type BenchRun, deviceFolderSlug, deviceSlug, readLog } from '@unet3d/results';
+import { type BenchRun, deviceFolderSlug, readLog } from '@unet3d/results';
 
 /**
  * The identity whose tuning logs a run's tuned backend applied: the slug its row recorded
  * (`backendDetails.configSources`: the `--tuning-from` identity, else this CPU's), else the run's device
- * folder (a CPU's identity slug, or the model-name slug of a run from before identities; a GPU's name).
+ * folder (its identity's slug; the model-name slug of a run from before identities).
  */
 export function tuningSlugOf(run: BenchRun): string {
   for (const row of run.rows) {
@@ -12,10 +12,7 @@ export function tuningSlugOf(run: BenchRun): string {
     if (typeof sources?.from === 'string') return sources.from;
     if (typeof sources?.here === 'string') return sources.here;
   }
-  const { device } = run.provenance;
-  return device.kind === 'cpu'
-    ? deviceFolderSlug(device)
-    : deviceSlug({ kind: device.kind, name: device.name, cores: device.cores ?? undefined });
+  return deviceFolderSlug(run.provenance.device);
 }
 
 /**

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import type { PlannedTask, TuneSchedule } from '@unet3d/backend-tvm';
 import { ConfigError, DeviceError, type MathMode } from '@unet3d/core';
 import { detectCpuFeatures } from '@unet3d/native';
-import { deviceSlug, readLog, type TuningRecord } from '@unet3d/results';
+import { readLog, type TuningRecord } from '@unet3d/results';
 import type { Command } from 'commander';
 import { parseMathMode, parseNonNegativeInt, parsePatch, parsePositiveInt } from '../../options.js';
 import { parseModels } from '../verify/workloads.js';
+import { gpuAvailability } from './gpu-availability.js';
 import { tuneReporter } from './progress.js';
 import { parseTimeLimit } from './time-limit.js';
+import { TrialTally } from './trial-tally.js';
 
 type TargetName = 'cpu' | 'cuda';
 
@@ -77,15 +79,9 @@ export function register(program: Command): void {
     });
 }
 
-/** Whether a CUDA GPU is usable, asking @unet3d/cuda only when it is installed (no device is opened). */
+/** Whether a CUDA GPU is usable (see gpuAvailability: the bundler-visible import of @unet3d/cuda). */
 async function gpuUsable(): Promise<boolean> {
-  try {
-    const spec = '@unet3d/cuda';
-    const cuda = (await import(spec)) as typeof import('@unet3d/cuda');
-    return cuda.cudaAvailability().available;
-  } catch {
-    return false;
-  }
+  return (await gpuAvailability()).available;
 }
 
 function parseSchedule(value: string | undefined, timeLimited: boolean): TuneSchedule {
@@ -163,23 +159,22 @@ async function runTune(opts: TuneOptions): Promise<void> {
   } else {
     if (opts.tuningFrom !== undefined)
       throw new ConfigError('--tuning-from is for --target cpu', 'leave it out with --target cuda');
-    if (!(await gpuUsable())) {
+    const gpu = await gpuAvailability();
+    if (!gpu.available) {
       throw new DeviceError(
-        '--target cuda: no usable CUDA GPU here',
+        `--target cuda: no usable CUDA GPU here: ${gpu.reason}`,
         'use --target cpu to tune the CPU kernels',
       );
     }
-    // The measurer opens the GPU to measure on it; its name then names the log folder.
-    measurer = await tvm.createGpuMeasurer(opts.seed);
-    logPath =
-      opts.log ??
-      join(
-        opts.results,
-        'tuning',
-        deviceSlug({ kind: 'cuda', name: measurer.provenance.device }),
-        `${model}-${opts.precision}.jsonl`,
-      );
+    // The measurer opens the GPU to measure on it; its identity (name, SM) then names the log folder, the
+    // folder the bench files this GPU's results under and row 4's tvm backend reads.
+    const cuda = await tvm.createGpuMeasurer(opts.seed);
+    measurer = cuda;
+    const identity = tvm.tunedGpuIdentity(cuda.provenance.device, cuda.target.limits.arch);
+    logPath = opts.log ?? join(tvm.cudaTuningDir(opts.results, identity), `${model}-${opts.precision}.jsonl`);
   }
+  const tally = new TrialTally(measurer);
+  measurer = tally;
   const passes = 3;
   const nTasks = workloads.length * passes;
   const reporter = tuneReporter({
@@ -243,4 +238,6 @@ async function runTune(opts: TuneOptions): Promise<void> {
     );
   }
   process.stdout.write(`log: ${summary.logPath}\ntuning time: ${minutes.toFixed(1)} min\n`);
+  const failure = tally.failureOfRun(summary.logPath);
+  if (failure) throw failure;
 }
