@@ -66,3 +66,20 @@ export function loadLibrary(file: string): NativeLibrary {
     },
   } as NativeLibrary;
 }
+
+/** Libraries pinned for the life of the process (a dropped koffi handle is unloaded when garbage-collected). */
+const pinned = new Map<string, NativeLibrary>();
+
+/**
+ * Load `file` and keep it loaded until the process exits (e.g. an OpenMP runtime whose thread pool outlives
+ * the kernels that started it). Returns false when it cannot be loaded (not installed here).
+ */
+export function pinLibrary(file: string): boolean {
+  if (pinned.has(file)) return true;
+  try {
+    pinned.set(file, loadLibrary(file));
+    return true;
+  } catch {
+    return false;
+  }
+}

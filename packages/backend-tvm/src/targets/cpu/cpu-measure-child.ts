@@ -5,7 +5,7 @@
  */
 import { convWorkloadKey, errorToOneLine, mixSeed, numel, seededRng } from '@unet3d/core';
 import { errorStats, randomFloat32, referenceConv } from '@unet3d/core/testing';
-import { loadLibrary } from '@unet3d/native';
+import { loadLibrary, pinLibrary } from '@unet3d/native';
 import { serveWorker } from '../../measure/child-worker-pool.js';
 import { passResultSize, sampledReference, samplePositions } from '../../measure/sampled-reference.js';
 import { passOperandShapes } from '../../pass-operands.js';
@@ -28,12 +28,9 @@ interface TaskData {
 const tasks = new Map<string, TaskData>();
 
 // Pin OpenMP's runtime for the life of the process: unloading a kernel must never unload libgomp while its
-// thread pool is alive (that crashes at the next fork/exit).
-try {
-  loadLibrary('libgomp.so.1');
-} catch {
-  /* not GNU OpenMP (clang's libomp, or no OpenMP): nothing to pin */
-}
+// thread pool is alive (that crashes at the next fork/exit). Not GNU OpenMP (clang's libomp, or no OpenMP):
+// nothing to pin.
+pinLibrary('libgomp.so.1');
 
 function taskData(req: CpuMeasureRequest): TaskData {
   const have = tasks.get(req.taskId);
