@@ -99,19 +99,7 @@ export class CpuMeasurer implements Measurer {
         results[at] = fail(MeasureErrorNo.INSTANTIATION_ERROR, err, t0);
       }
     });
-    const built = await buildMany(
-      kernels.map(({ kernel }) => ({
-        name: kernel.name,
-        source: kernel.source,
-        flags: [...kernel.flags],
-        openmp: true,
-      })),
-      {
-        timeoutMs: this.options.buildTimeoutMs,
-        parallelism: this.options.buildParallelism ?? this.target.limits.threads,
-        ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
-      },
-    );
+    const built = await this.buildKernels(kernels.map(({ kernel }) => kernel));
     for (const [s, { at, kernel }] of kernels.entries()) {
       const b = built[s]!;
       const started = performance.now();
@@ -179,7 +167,12 @@ export class CpuMeasurer implements Measurer {
         // An invalid config: its measureBatch reports it.
       }
     }
-    await buildMany(
+    await this.buildKernels(kernels);
+  }
+
+  /** Build kernels in parallel (OpenMP, the disk cache), `buildParallelism` or the target's threads at a time. */
+  private buildKernels(kernels: readonly CpuKernelSource[]) {
+    return buildMany(
       kernels.map((kernel) => ({
         name: kernel.name,
         source: kernel.source,
