@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DeviceInfoSchema } from '@unet3d/results';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,13 +50,19 @@ describe('measured CPU profile for the results file', () => {
   it.skipIf(process.platform !== 'linux')(
     'measures again once when other processes hold the CPUs, then records the roofs marked noisy',
     async () => {
-      // One `yes` per CPU, not in this process's tree: every CPU stays busy with other work throughout.
-      const hogs = Array.from({ length: availableParallelism() }, () =>
-        spawn('yes', [], { stdio: 'ignore' }),
-      );
+      // One `yes` per CPU, NOT in this process's tree (the monitor counts its descendants as the measured
+      // work): each is started by a subshell that exits at once, so the hog is re-parented away from us.
+      const hogs = Array.from({ length: availableParallelism() }, () => ({
+        pid: Number(
+          execFileSync('sh', ['-c', '(yes > /dev/null 2>&1 & echo $!)'], { encoding: 'utf8' }).trim(),
+        ),
+      }));
       try {
+        // Measure only once every hog is running (a spawned process takes a while to be scheduled; a roof taken
+        // before would be quiet, and rightly recorded so).
+        await hogsRunning(hogs.map((h) => h.pid));
         const { measured, note } = await measureRunCpuProfile({
-          profile: { peakSeconds: 0.02, reps: 1, bufferBytes: 1 << 22 },
+          profile: { peakSeconds: 0.2, reps: 1, bufferBytes: 1 << 22 },
           retryDelayMs: 100,
         });
         const q = measured!.quietness!;
@@ -66,7 +73,7 @@ describe('measured CPU profile for the results file', () => {
         );
         expect(DeviceInfoSchema.parse({ ...device, measured }).measured!.quietness).toEqual(q);
       } finally {
-        for (const h of hogs) h.kill('SIGKILL');
+        for (const h of hogs) process.kill(h.pid, 'SIGKILL');
       }
     },
     60_000,
@@ -81,3 +88,16 @@ describe('measured CPU profile for the results file', () => {
     expect(DeviceInfoSchema.parse({ ...device, measured }).measured).toBeNull();
   });
 });
+
+/** Resolves once every pid has used CPU time (/proc/<pid>/stat utime + stime > 0), or after 10 s. */
+async function hogsRunning(pids: readonly number[]): Promise<void> {
+  const used = (pid: number): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const end = Date.now() + 10_000;
+  while (Date.now() < end && !pids.every((pid) => used(pid) > 0)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
