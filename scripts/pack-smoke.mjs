@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Pack-and-install smoke test (issue 12): what an npm user gets.
+// Pack-and-install smoke test: what an npm user gets.
 //
 //   node scripts/pack-smoke.mjs [--keep]
 //

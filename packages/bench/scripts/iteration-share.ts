@@ -1,5 +1,5 @@
 /**
- * Non-convolution share of a CPU training iteration, old path against new in ONE run (issue 15): onnxruntime
+ * Non-convolution share of a CPU training iteration, old path against new in ONE run (a ratio from one run survives a noisy machine): onnxruntime
  * convolutions on both; 'old' = CpuDevice({ native: 'off' }), the JavaScript ops unfused; 'new' = the native
  * (C) ops with the executor's fused chains. The two trainers are stepped alternately (old, new, new, old, …)
  * on the same batch so machine load hits both alike. Prints per model and path: time per iteration, conv time,

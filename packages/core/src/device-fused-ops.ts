@@ -15,7 +15,7 @@ export interface BiasBatchNormEluParams {
 }
 
 /**
- * Optional fused chains of the non-convolution ops (issue 15): each does the work of several DeviceOps in
+ * Optional fused chains of the non-convolution ops, so the memory-bound part of an iteration reads each tensor once: each does the work of several DeviceOps in
  * fewer passes over memory and returns what the unfused ops would, to float32 rounding. A device offers
  * them as `Device.fused`; an executor uses them where present and falls back to DeviceOps otherwise.
  * Shapes are NCDHW; per-channel tensors have C elements.

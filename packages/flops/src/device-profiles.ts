@@ -39,7 +39,7 @@ const GB = 1e9;
  * - H200 SXM 141GB: the vendor's published specs (not measured here): sm_90 (Hopper GH100 die, 132 SMs as the
  *   H100 SXM5), 141 GB HBM3e at 4.8 TB/s nominal; 67 TFLOP/s fp32, 989 tf32 / 1,979 bf16-fp16 "with
  *   sparsity" = 494.7 / 989.4 dense. "NVIDIA H200 Tensor Core GPU" datasheet (nvidia.com/en-us/data-center/h200/).
- *   A device-to-device copy reaches less than the nominal bandwidth (issue 14 reports 4.3 TB/s measured
+ *   A device-to-device copy reaches less than the nominal bandwidth (4.3 TB/s was reported measured
  *   elsewhere); the roofline uses the published figure, labelled as such by `source`.
  */
 export const DEVICE_PROFILES: readonly DeviceProfile[] = [

@@ -10,7 +10,7 @@ import {
   rowMetrics,
 } from '@unet3d/results';
 
-/** The committed CPU run the example uses (5 samples per row, 1 per layer entry). */
+/** A committed CPU run (5 samples per row, 1 per layer entry): real data for the comparisons. */
 export const COMMITTED_RUN = fileURLToPath(
   new URL('../../../results/cpu-amd-epyc-2c/2026-11-22T15-49-42.388Z.json', import.meta.url),
 );

@@ -5,7 +5,7 @@ import { type CCompiler, findCompiler } from './compiler.js';
 import { type CpuFeatures, detectCpuFeatures } from './cpu-features.js';
 import { loadLibrary } from './library.js';
 
-/** Measured roofs of this CPU (the CPU device profile of issues 9 and 15). */
+/** Measured roofs of this CPU: a CPU has no vendor spec sheet to table, so its device profile is measured. */
 export interface CpuProfile {
   /** fp32 FLOP/s of a fused-multiply-add loop on every core (independent accumulators, widest vectors). */
   peakFp32FlopsPerSec: number;

@@ -22,7 +22,7 @@ export interface OpKindBandwidth {
 /**
  * Per row and op kind, the achieved bandwidth of the non-conv ops (entries with pass 'other' that carry bytes
  * and an op kind) and how far each is from its floor, bytes ÷ the measured copy bandwidth of the run's CPU
- * profile (issue 15). Pure; rows and kinds with no timed bytes are left out. Sorted by row, then time.
+ * profile. Pure; rows and kinds with no timed bytes are left out. Sorted by row, then time.
  */
 export function nonConvBandwidth(run: BenchRun): OpKindBandwidth[] {
   const copy = run.provenance.device.measured?.copyBytesPerSecond ?? null;

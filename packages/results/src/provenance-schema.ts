@@ -6,7 +6,7 @@ const nonNegative = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
 
 /**
- * This CPU's roofs measured at bench time (issues 9 and 15): fp32 peak from a fused-multiply-add loop on every
+ * This CPU's roofs measured at bench time, the roofline and per-op bandwidth references: fp32 peak from a fused-multiply-add loop on every
  * core and memory bandwidth from copy / read / triad loops over buffers larger than the last-level cache
  * (STREAM's byte counting), both built with the system C compiler (`@unet3d/native` measureCpuProfile).
  */

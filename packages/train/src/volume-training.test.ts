@@ -1,5 +1,5 @@
 /**
- * Must-show of issue 13: the 20-slice TIFF image + label pair written by Python's tifffile trains for a few
+ * A real volume pair, not synthetic data: the 20-slice TIFF image + label pair written by Python's tifffile trains for a few
  * iterations and evaluates; the same data from the HDF5 file (h5py) gives the same losses to 1e-6.
  */
 import { dirname, join } from 'node:path';

@@ -54,7 +54,7 @@ export interface BundleOptions {
   log?: (line: string) => void;
 }
 
-/** Largest accepted GPU bundle archive (issue 14: it must travel with a short GPU lease). */
+/** Largest accepted GPU bundle archive (it must travel with a short GPU lease: the device call carries at most 64 MiB). */
 export const GPU_BUNDLE_MAX_BYTES = 20e6;
 
 export interface BundledPackage {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = fileURLToPath(new URL('../../../../../', import.meta.url));
 const cli = ['--conditions=@unet3d/source', '--import', 'tsx', 'packages/bench/src/bin.ts'];
 
-/** The issue's input (issue 11, part 1): two rows on onnxruntime at 16×64×64, 2 timed iterations. */
+/** A run long enough to interrupt mid-row: two rows on onnxruntime at 16×64×64, 2 timed iterations. */
 const ISSUE_ARGS = [
   'bench',
   '--backends',
@@ -129,7 +129,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number): Promis
 }
 
 // POSIX signals and process groups; the SIGKILL case reads /proc (Linux).
-describe.skipIf(process.platform === 'win32')('a stopped bench keeps what it measured (issue 11)', () => {
+describe.skipIf(process.platform === 'win32')('a stopped bench keeps what it measured', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'unet3d-interrupt-test-'));

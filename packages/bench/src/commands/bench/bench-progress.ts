@@ -1,7 +1,7 @@
 import type { BenchRowInput } from '@unet3d/results';
 import cliProgress from 'cli-progress';
 
-/** How often a non-TTY run (a CI log) says it is still working: issue 12's convention, 30 s. */
+/** How often a non-TTY run (a CI log) says it is still working: 30 s, often enough that a CI runner's idle-output timeout never kills a live run. */
 export const HEARTBEAT_MS = 30_000;
 
 export interface BenchProgressOptions {

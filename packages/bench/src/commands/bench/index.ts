@@ -70,7 +70,7 @@ export function register(program: Command): void {
       'the Python with torch for --peer (default /opt/torch/.venv/bin/python3, else python3)',
     )
     .addOption(new Option('--inject-crash <rowId>', 'test hook: make this row crash').hideHelp())
-    // Interruption, resume, pre-bench tune, JSON output (issues 9, 11, 12).
+    // Interruption, resume, pre-bench tune, JSON output: a long run must survive a signal and feed scripts.
     .option(
       '--resume <file>',
       'finish the run in this results file: measure only its rows still missing, with its settings',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '@unet3d/core';
 import { execa } from 'execa';
 
-/** The Python interpreters `bench --peer` tries, in order, when `--python` is not given (issue 9, point 6); the system Python last. */
+/** The Python interpreters `bench --peer` tries, in order, when `--python` is not given; the system Python last (it rarely has torch). */
 export const PEER_PYTHON_CANDIDATES: readonly string[] = [
   '/opt/torch/.venv/bin/python3',
   'python3',

@@ -14,7 +14,7 @@ export interface PeerOptions {
 }
 
 /**
- * `unet3d bench --peer` (issue 9, point 6): after each of our rows, in the same run, the PyTorch peer
+ * `unet3d bench --peer`: ours ÷ a framework needs both timed in one run on one machine, so after each of our rows, in the same run, the PyTorch peer
  * (scripts/pytorch-peer/train_step.py) times the same network, patch, batch, math mode, device, CPU thread
  * count and iteration counts; its raw samples go into the row's `peer` field, and the report shows ours ÷
  * PyTorch per row. Rows alternate (ours, then the peer), so both see the same machine state.
